@@ -1,0 +1,95 @@
+package dev.ftcp;
+
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * An ftcp connection: write messages, read them through {@link Reader}s, make requests.
+ *
+ * <p>A client connection ({@link Ftcp#dial}) redials by itself when the link breaks and keeps
+ * what was written until it can be sent; a server connection ({@link Listener#accept}) does not.
+ *
+ * <p>Thread-safe: every method may be called from any number of threads. Blocking methods
+ * ({@code write}, {@code request}, {@code close}) throw {@link IllegalStateException} when
+ * called on one of ftcp's own I/O threads, where blocking would deadlock.
+ */
+public interface Conn extends AutoCloseable {
+
+  /**
+   * Queues a message for sending and returns its ID: the message's own, or the next number of
+   * this connection's sequence (1, 2, 3, ...) when it is 0. Returns as soon as the message is
+   * queued; blocks only while the write queue is full. Messages go out in the order
+   * {@code write} returned, across redials too.
+   *
+   * @throws IllegalArgumentException for a null message, a payload too long for the frame
+   *     size, or an ID or RepID outside 0..2^56-1; nothing is queued
+   * @throws FtcpTimeoutException when the write deadline passes while blocked
+   * @throws ConnectionClosedException when the connection is closed, has failed, or gave up
+   */
+  long write(Message msg) throws IOException;
+
+  /**
+   * Opens a reader. Every reader open when a message arrives receives it. Messages that arrived
+   * while no reader was open are given to the first reader opened.
+   */
+  Reader reader();
+
+  /**
+   * Sends {@code msg} (assigning an ID if it is 0) and waits for the first message whose RepID
+   * is that ID. Any number of requests may be in flight at once.
+   *
+   * @throws FtcpTimeoutException when no reply came within {@code timeout}
+   * @throws IllegalStateException when a request with the same ID is already in flight
+   * @throws ConnectionClosedException when the connection closes or gives up first
+   */
+  Message request(Message msg, Duration timeout) throws IOException;
+
+  /**
+   * As {@link #request}, without blocking: the future completes with the reply, or
+   * exceptionally with {@link FtcpTimeoutException} or {@link ConnectionClosedException}. It is
+   * completed on the callback executor ({@link Options.Builder#callbackExecutor}), never on an
+   * I/O thread. Blocks only while the write queue is full.
+   *
+   * @throws IllegalArgumentException as {@link #write}
+   * @throws IllegalStateException when a request with the same ID is already in flight
+   */
+  CompletableFuture<Message> requestAsync(Message msg, Duration timeout) throws IOException;
+
+  /** Sets both the read and the write deadline. {@code null} clears them. */
+  void setDeadline(Instant deadline);
+
+  /**
+   * {@code read()} calls still waiting at this instant throw {@link FtcpTimeoutException}; the
+   * connection stays usable. {@code null} clears it.
+   */
+  void setReadDeadline(Instant deadline);
+
+  /**
+   * {@code write()} calls still blocked on a full queue at this instant throw
+   * {@link FtcpTimeoutException}. {@code null} clears it.
+   */
+  void setWriteDeadline(Instant deadline);
+
+  /** The local address of the current socket, or {@code null} while not connected. */
+  InetSocketAddress localAddress();
+
+  /** The peer's address (for a client, the address dialed). */
+  InetSocketAddress remoteAddress();
+
+  /** A snapshot of this connection's counters. */
+  ConnStats stats();
+
+  /** True until {@link #close()} is called or the connection fails for good. */
+  boolean isOpen();
+
+  /**
+   * Stops new writes, sends what is queued (waiting at most {@code closeLinger}), closes the
+   * socket, fails pending requests and wakes every reader with
+   * {@link ConnectionClosedException} once its buffer is drained. Idempotent.
+   */
+  @Override
+  void close();
+}

@@ -1,0 +1,37 @@
+package dev.ftcp;
+
+import java.io.IOException;
+import java.time.Duration;
+
+/**
+ * One reader of a connection's incoming messages. Every reader open when a message arrives
+ * receives it, in arrival order. Each reader buffers up to {@code readerBufferDepth} messages;
+ * while any reader's buffer is full, the connection stops reading from its socket.
+ *
+ * <p>Thread-safe: several threads may read from one reader; each message goes to one of them.
+ * Close readers that are no longer read, or they hold the connection's reading up.
+ */
+public interface Reader extends AutoCloseable {
+
+  /**
+   * The next message; blocks until one arrives (on a client connection, across redials too).
+   *
+   * @throws FtcpTimeoutException when the connection's read deadline passes
+   * @throws ConnectionClosedException when this reader is closed, or the connection is closed
+   *     or gave up and this reader's buffer is empty
+   * @throws IllegalStateException on one of ftcp's I/O threads
+   */
+  Message read() throws IOException;
+
+  /**
+   * The next message, waiting at most {@code timeout}.
+   *
+   * @throws FtcpTimeoutException when none came in time, or the read deadline passed
+   * @throws ConnectionClosedException as {@link #read()}
+   */
+  Message read(Duration timeout) throws IOException;
+
+  /** Stops this reader; messages still in its buffer are dropped. Idempotent. */
+  @Override
+  void close();
+}

@@ -1,0 +1,218 @@
+package dev.ftcp;
+
+import java.nio.file.Path;
+import java.security.KeyStore;
+import java.time.Duration;
+import java.util.Objects;
+import javax.net.ssl.SSLContext;
+
+/**
+ * TLS settings for {@link Ftcp#dialTls} (client side) or {@link Ftcp#listenTls} (server side).
+ *
+ * <p>A client verifies the server's certificate chain against the system trust store and the
+ * server's host name by default, as Go's {@code tls.Dial} does. Immutable and thread-safe.
+ */
+public final class TlsConfig {
+  /** Which TLS implementation runs the handshake and the record layer. */
+  public enum Provider {
+    /** OpenSSL (BoringSSL) where its native library loads, the JDK's otherwise. */
+    AUTO,
+    /** OpenSSL (BoringSSL); fails at build time where its native library does not load. */
+    OPENSSL,
+    /** The JDK's own TLS. */
+    JDK
+  }
+
+  /** Default time a TLS handshake may take before the connection fails: 10 s. */
+  public static final Duration DEFAULT_HANDSHAKE_TIMEOUT = Duration.ofSeconds(10);
+
+  final boolean client;
+  final Path trustPem;
+  final KeyStore trustStore;
+  final Path certChainPem;
+  final Path keyPem;
+  final KeyStore keyStore;
+  final char[] keyStorePassword;
+  final Path clientCaPem;
+  final String serverName;
+  final boolean insecureSkipVerify;
+  final Provider provider;
+  final Duration handshakeTimeout;
+  final SSLContext sslContext;
+
+  private TlsConfig(Builder b) {
+    this.client = b.client;
+    this.trustPem = b.trustPem;
+    this.trustStore = b.trustStore;
+    this.certChainPem = b.certChainPem;
+    this.keyPem = b.keyPem;
+    this.keyStore = b.keyStore;
+    this.keyStorePassword = b.keyStorePassword == null ? null : b.keyStorePassword.clone();
+    this.clientCaPem = b.clientCaPem;
+    this.serverName = b.serverName;
+    this.insecureSkipVerify = b.insecureSkipVerify;
+    this.provider = b.provider;
+    this.handshakeTimeout = b.handshakeTimeout;
+    this.sslContext = b.sslContext;
+  }
+
+  /** A client configuration: system trust store, host name verified. */
+  public static Builder client() {
+    return new Builder(true);
+  }
+
+  /** A client configuration that uses an {@link SSLContext} the application already has. */
+  public static TlsConfig client(SSLContext context) {
+    Builder b = new Builder(true);
+    b.sslContext = Objects.requireNonNull(context, "context");
+    b.provider = Provider.JDK;
+    return b.build();
+  }
+
+  /** A server configuration serving this certificate chain and private key (PEM files). */
+  public static Builder server(Path certChainPem, Path keyPem) {
+    Builder b = new Builder(false);
+    b.certChainPem = Objects.requireNonNull(certChainPem, "certChainPem");
+    b.keyPem = Objects.requireNonNull(keyPem, "keyPem");
+    return b;
+  }
+
+  /** A server configuration serving the key entry of this KeyStore. */
+  public static Builder server(KeyStore keyStore, char[] password) {
+    Builder b = new Builder(false);
+    b.keyStore = Objects.requireNonNull(keyStore, "keyStore");
+    b.keyStorePassword = Objects.requireNonNull(password, "password").clone();
+    return b;
+  }
+
+  /** A server configuration that uses an {@link SSLContext} the application already has. */
+  public static TlsConfig server(SSLContext context) {
+    Builder b = new Builder(false);
+    b.sslContext = Objects.requireNonNull(context, "context");
+    b.provider = Provider.JDK;
+    return b.build();
+  }
+
+  /** True for a client configuration, false for a server one. */
+  public boolean isClient() {
+    return client;
+  }
+
+  public Provider provider() {
+    return provider;
+  }
+
+  public Duration handshakeTimeout() {
+    return handshakeTimeout;
+  }
+
+  /** The host name sent in SNI and verified, or {@code null} for the dialed host. */
+  public String serverName() {
+    return serverName;
+  }
+
+  public boolean insecureSkipVerify() {
+    return insecureSkipVerify;
+  }
+
+  @Override
+  public String toString() {
+    return "TlsConfig{" + (client ? "client" : "server") + ", provider=" + provider
+        + (insecureSkipVerify ? ", INSECURE (no verification)" : "") + "}";
+  }
+
+  /** Builds a {@link TlsConfig}. Not thread-safe. */
+  public static final class Builder {
+    private final boolean client;
+    private Path trustPem;
+    private KeyStore trustStore;
+    private Path certChainPem;
+    private Path keyPem;
+    private KeyStore keyStore;
+    private char[] keyStorePassword;
+    private Path clientCaPem;
+    private String serverName;
+    private boolean insecureSkipVerify;
+    private Provider provider = Provider.AUTO;
+    private Duration handshakeTimeout = DEFAULT_HANDSHAKE_TIMEOUT;
+    private SSLContext sslContext;
+
+    private Builder(boolean client) {
+      this.client = client;
+    }
+
+    /** Trust only the certificates in this PEM file (replaces the system trust store). */
+    public Builder trustPem(Path pem) {
+      requireClient("trustPem");
+      trustPem = Objects.requireNonNull(pem, "pem");
+      return this;
+    }
+
+    /** Trust only the certificates in this KeyStore (replaces the system trust store). */
+    public Builder trustStore(KeyStore store) {
+      requireClient("trustStore");
+      trustStore = Objects.requireNonNull(store, "store");
+      return this;
+    }
+
+    /** The client certificate chain and key to present for mutual TLS (PEM files). */
+    public Builder keyPairPem(Path certChainPem, Path keyPem) {
+      requireClient("keyPairPem");
+      this.certChainPem = Objects.requireNonNull(certChainPem, "certChainPem");
+      this.keyPem = Objects.requireNonNull(keyPem, "keyPem");
+      return this;
+    }
+
+    /** The host name to send (SNI) and to verify, instead of the dialed host. */
+    public Builder serverName(String name) {
+      requireClient("serverName");
+      serverName = Objects.requireNonNull(name, "name");
+      return this;
+    }
+
+    /**
+     * Accept any server certificate, for any name. For tests only: it lets anyone in the middle
+     * read and change the traffic. Logged at WARN each time a connection uses it.
+     */
+    public Builder insecureSkipVerify() {
+      requireClient("insecureSkipVerify");
+      insecureSkipVerify = true;
+      return this;
+    }
+
+    /** Require client certificates signed by a CA in this PEM file (mutual TLS). */
+    public Builder requireClientAuth(Path trustPem) {
+      if (client) {
+        throw new IllegalStateException("requireClientAuth is a server setting");
+      }
+      clientCaPem = Objects.requireNonNull(trustPem, "trustPem");
+      return this;
+    }
+
+    /** Which TLS implementation to use. Default {@link Provider#AUTO}. */
+    public Builder provider(Provider p) {
+      provider = Objects.requireNonNull(p, "provider");
+      return this;
+    }
+
+    /** How long a handshake may take. Default 10 s. */
+    public Builder handshakeTimeout(Duration d) {
+      Objects.requireNonNull(d, "handshakeTimeout");
+      if (d.isNegative() || d.isZero()) {
+        throw new IllegalArgumentException("handshakeTimeout must be positive, was " + d);
+      }
+      handshakeTimeout = d;
+      return this;
+    }
+
+    public TlsConfig build() {
+      return new TlsConfig(this);
+    }
+
+    private void requireClient(String setting) {
+      if (!client) {
+        throw new IllegalStateException(setting + " is a client setting");
+      }
+    }
+  }
+}

@@ -1,0 +1,89 @@
+package dev.ftcp.internal.codec;
+
+import dev.ftcp.FrameFormatException;
+import dev.ftcp.Message;
+import io.netty.buffer.ByteBuf;
+
+/**
+ * The ftcp frame layout, shared by the encoder (the connection's write path) and
+ * {@link FrameDecoder}:
+ *
+ * <pre>
+ *   length N  2 bytes, unsigned little-endian (4 bytes with big frames); counts what follows
+ *   ID        8 bytes: unsigned LEB128 varint (Go's binary.PutUvarint), zero-padded
+ *   RepID     8 bytes: same encoding, 0 = not a reply
+ *   payload   N - 16 bytes
+ * </pre>
+ *
+ * Stateless and thread-safe. Encoding writes each slot as one little-endian long, so a frame
+ * costs three bounds-checked writes and one payload copy.
+ */
+public final class FrameCodec {
+  /** Bytes of the two ID slots that every frame carries. */
+  public static final int SLOTS_LENGTH = 16;
+
+  private FrameCodec() {}
+
+  /** Bytes of the length prefix: 2, or 4 with big frames. */
+  public static int prefixLength(boolean bigFrames) {
+    return bigFrames ? 4 : 2;
+  }
+
+  /** Bytes the frame of a payload of this length takes on the wire, prefix included. */
+  public static int frameSize(int payloadLength, int prefixLength) {
+    return prefixLength + SLOTS_LENGTH + payloadLength;
+  }
+
+  /**
+   * Writes one frame. The caller has checked that {@code id} and {@code repId} are at most
+   * {@link Message#MAX_ID} and that the payload fits the prefix.
+   */
+  public static void encode(ByteBuf out, long id, long repId, byte[] payload, int prefixLength) {
+    int n = SLOTS_LENGTH + payload.length;
+    if (prefixLength == 2) {
+      out.writeShortLE(n);
+    } else {
+      out.writeIntLE(n);
+    }
+    out.writeLongLE(varintSlot(id));
+    out.writeLongLE(varintSlot(repId));
+    out.writeBytes(payload);
+  }
+
+  /**
+   * The 8-byte slot holding {@code value} as an unsigned varint, packed little-endian into a long
+   * (byte i of the slot is bits 8i..8i+7).
+   */
+  public static long varintSlot(long value) {
+    if (value < 0x80) {
+      return value; // the common case: one byte, the rest zero
+    }
+    long slot = 0;
+    int shift = 0;
+    while (value >= 0x80) {
+      slot |= ((value & 0x7F) | 0x80) << shift;
+      value >>>= 7;
+      shift += 8;
+    }
+    return slot | (value << shift);
+  }
+
+  /**
+   * Reads the varint at the start of an 8-byte slot (packed as by {@link #varintSlot}); the
+   * slot's remaining bytes are ignored, as the original does.
+   *
+   * @throws FrameFormatException when no byte of the slot ends the varint
+   */
+  public static long readVarintSlot(long slot, String slotName) throws FrameFormatException {
+    long value = 0;
+    for (int i = 0; i < 8; i++) {
+      long b = (slot >>> (i * 8)) & 0xFF;
+      value |= (b & 0x7F) << (i * 7);
+      if (b < 0x80) {
+        return value;
+      }
+    }
+    throw new FrameFormatException(
+        "the " + slotName + " varint does not end inside its 8-byte slot");
+  }
+}
