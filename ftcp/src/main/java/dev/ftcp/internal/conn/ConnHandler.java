@@ -3,6 +3,7 @@ package dev.ftcp.internal.conn;
 import dev.ftcp.FrameFormatException;
 import dev.ftcp.FtcpTimeoutException;
 import dev.ftcp.Message;
+import dev.ftcp.internal.Durations;
 import dev.ftcp.internal.codec.FrameDecoder;
 import dev.ftcp.internal.tls.TlsHandlers;
 import io.netty.channel.Channel;
@@ -61,10 +62,10 @@ final class ConnHandler extends ChannelInboundHandlerAdapter {
       IdleState idle = ((IdleStateEvent) evt).state();
       if (idle == IdleState.WRITER_IDLE && waitingForSocket(ctx.channel())) {
         fail(ctx, new FtcpTimeoutException("the socket took no byte for "
-            + conn.options.writeTimeout() + " while data waited (writeTimeout): peer not reading"));
+            + Durations.human(conn.options.writeTimeout()) + " while data waited (writeTimeout): peer not reading"));
       } else if (idle == IdleState.READER_IDLE) {
         fail(ctx, new FtcpTimeoutException("nothing received for "
-            + conn.options.idleTimeout() + " (idleTimeout)"));
+            + Durations.human(conn.options.idleTimeout()) + " (idleTimeout)"));
       }
       return;
     }

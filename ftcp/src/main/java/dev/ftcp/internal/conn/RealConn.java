@@ -7,6 +7,7 @@ import dev.ftcp.FtcpTimeoutException;
 import dev.ftcp.Message;
 import dev.ftcp.Options;
 import dev.ftcp.Reader;
+import dev.ftcp.internal.Durations;
 import dev.ftcp.internal.IoGroup;
 import dev.ftcp.internal.SerialExecutor;
 import dev.ftcp.internal.Waiters;
@@ -716,7 +717,7 @@ final class RealConn implements Conn {
     } catch (TimeoutException e) {
       if (requests.remove(p.id, p)) {
         rememberTimedOut(p.id);
-        throw new FtcpTimeoutException("no reply to request " + p.id + " within " + timeout);
+        throw new FtcpTimeoutException("no reply to request " + p.id + " within " + Durations.human(timeout));
       }
       return join(p.future); // the reply won the race; it is being completed now
     } catch (ExecutionException e) {
@@ -739,7 +740,7 @@ final class RealConn implements Conn {
         if (requests.remove(p.id, p)) {
           timedOut.put(p.id, Boolean.TRUE);
           FtcpTimeoutException e =
-              new FtcpTimeoutException("no reply to request " + p.id + " within " + timeout);
+              new FtcpTimeoutException("no reply to request " + p.id + " within " + Durations.human(timeout));
           options.callbackExecutor().execute(() -> p.future.completeExceptionally(e));
         }
       }, Math.max(0, timeout.toNanos()), TimeUnit.NANOSECONDS);
@@ -962,7 +963,7 @@ final class RealConn implements Conn {
     }
     if (client && everReady) {
       return new ConnectionClosedException("connection to " + peer + " gave up redialing after "
-          + options.redialTimeout() + (cause != null ? ": " + cause.getMessage() : ""), cause);
+          + Durations.human(options.redialTimeout()) + (cause != null ? ": " + cause.getMessage() : ""), cause);
     }
     return new ConnectionClosedException("connection to " + peer + " failed"
         + (cause != null ? ": " + cause.getMessage() : ""), cause);
