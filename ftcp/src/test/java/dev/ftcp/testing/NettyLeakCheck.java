@@ -77,12 +77,12 @@ public final class NettyLeakCheck implements BeforeEachCallback, AfterEachCallba
    * weak references are processed, then has each detector report what it found.
    */
   public static List<String> collectLeaks() {
-    for (int round = 0; round < 3; round++) {
-      // Objects found dead by one collection can need another before their references clear.
-      collectGarbage();
-      for (Recorder<?> detector : Recorder.DETECTORS) {
-        detector.pollQueue();
-      }
+    collectGarbage();
+    // The Reference Handler enqueues one collection's references as a batch, in any order: the
+    // canary of the next collection arrives only after the whole of the first batch.
+    collectGarbage();
+    for (Recorder<?> detector : Recorder.DETECTORS) {
+      detector.pollQueue();
     }
     List<String> leaks = new ArrayList<>();
     for (String leak; (leak = Recorder.REPORTS.poll()) != null; ) {
@@ -147,11 +147,16 @@ public final class NettyLeakCheck implements BeforeEachCallback, AfterEachCallba
     try {
       do {
         System.gc();
-      } while (queue.remove(100) == null && System.nanoTime() < deadline);
+        if (queue.remove(100) != null) {
+          return;
+        }
+      } while (System.nanoTime() < deadline);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
+      throw new AssertionError("interrupted while waiting for garbage collection", e);
     }
-    canary.clear();
+    throw new AssertionError("System.gc() collected nothing for 10 s, so leaks cannot be seen"
+        + " (is -XX:+DisableExplicitGC set?); canary " + canary.get());
   }
 
   private static final class RecordingFactory extends ResourceLeakDetectorFactory {
