@@ -76,8 +76,10 @@ final class Frames {
   static final class Decoded {
     final List<Message> messages = new ArrayList<>();
     final List<Throwable> errors = new ArrayList<>();
-    /** For each error, how many input bytes had been fed when it was reported. */
-    final List<Integer> errorOffsets = new ArrayList<>();
+    /** Messages and exceptions together, in the order they came. */
+    final List<Object> events = new ArrayList<>();
+    /** For each error, the input offsets [start, end) of the chunk whose write reported it. */
+    final List<int[]> errorChunks = new ArrayList<>();
     private final EmbeddedChannel channel;
     private ByteBufAllocator inputs = ByteBufAllocator.DEFAULT;
     private int fed;
@@ -108,32 +110,39 @@ final class Frames {
         ByteBuf chunk = inputs.heapBuffer(n, n).writeBytes(bytes, offset, n);
         offset += n;
         fed += n;
+        Throwable error = null;
         try {
           channel.writeInbound(chunk);
         } catch (Throwable t) {
-          errors.add(t);
-          errorOffsets.add(fed);
+          error = t;
         }
-        drain();
+        record(error, fed - n);
       }
       return this;
     }
 
     /** Ends the stream, as when the peer closes. */
     Decoded finish() {
+      Throwable error = null;
       try {
         channel.finish();
       } catch (Throwable t) {
-        errors.add(t);
-        errorOffsets.add(fed);
+        error = t;
       }
-      drain();
+      record(error, fed);
       return this;
     }
 
-    private void drain() {
+    /** Messages reach the inbound queue before the exception that stopped their chunk. */
+    private void record(Throwable error, int chunkStart) {
       for (Object m; (m = channel.readInbound()) != null; ) {
         messages.add((Message) m);
+        events.add(m);
+      }
+      if (error != null) {
+        errors.add(error);
+        events.add(error);
+        errorChunks.add(new int[] {chunkStart, fed});
       }
     }
   }
