@@ -99,7 +99,8 @@ public final class NettyLeakCheck implements BeforeEachCallback, AfterEachCallba
     requireWatchingBuffers();
     List<String> leaks = collectLeaks();
     if (!leaks.isEmpty()) {
-      throw new AssertionError(leaks.size() + " Netty leak report(s):\n" + String.join("\n", leaks));
+      throw new AssertionError(
+          leaks.size() + " Netty leak report(s):\n" + String.join("\n", leaks));
     }
   }
 

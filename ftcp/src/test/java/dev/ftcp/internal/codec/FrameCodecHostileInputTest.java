@@ -94,7 +94,9 @@ class FrameCodecHostileInputTest {
     decoded.write(join(hex("00"), new byte[100_000]), Frames.randomChunks(2, 64)).finish();
 
     assertThat(decoded.errors).hasSize(1);
-    assertThat(decoded.errorChunks.get(0)[0]).as("reported with the prefix's last byte").isEqualTo(3);
+    assertThat(decoded.errorChunks.get(0)[0])
+        .as("reported with the prefix's last byte")
+        .isEqualTo(3);
     assertThat(framingError(decoded.errors.get(0)))
         .hasMessageContaining("200000")
         .hasMessageContaining("maxFrameLength 1000");
@@ -196,7 +198,8 @@ class FrameCodecHostileInputTest {
     // Bytes after a framing error are not frames we can find again: no resynchronising.
     assertThat(decoded.events).hasSize(2);
     assertThat(decoded.events.get(0)).isEqualTo(HELLO_MESSAGE);
-    assertThat(framingError((Throwable) decoded.events.get(1))).hasMessageContaining("frame length 5 ");
+    assertThat(framingError((Throwable) decoded.events.get(1)))
+        .hasMessageContaining("frame length 5 ");
   }
 
   @Test
