@@ -184,6 +184,11 @@ public final class NettyLeakCheck implements BeforeEachCallback, AfterEachCallba
       DETECTORS.add(this);
     }
 
+    /** The constructor Netty tries first; without it, it logs an error before the other. */
+    public Recorder(Class<?> resourceType, int samplingInterval, long maxActive) {
+      this(resourceType, samplingInterval);
+    }
+
     /** Netty reports only when its logger would print; this check wants every report. */
     @Override
     protected boolean needReport() {
