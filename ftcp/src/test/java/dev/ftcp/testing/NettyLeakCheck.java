@@ -163,8 +163,16 @@ public final class NettyLeakCheck implements BeforeEachCallback, AfterEachCallba
   private static final class RecordingFactory extends ResourceLeakDetectorFactory {
     @Override
     public <T> ResourceLeakDetector<T> newResourceLeakDetector(
-        Class<T> resource, int samplingInterval, long maxActive) {
+        Class<T> resource, int samplingInterval) {
       return new Recorder<>(resource, samplingInterval);
+    }
+
+    /** Abstract in Netty, though deprecated; Netty itself calls the method above. */
+    @Override
+    @SuppressWarnings("deprecation")
+    public <T> ResourceLeakDetector<T> newResourceLeakDetector(
+        Class<T> resource, int samplingInterval, long maxActive) {
+      return newResourceLeakDetector(resource, samplingInterval);
     }
   }
 
