@@ -36,6 +36,40 @@ class CloseTest {
   }
 
   @Test
+  void closeDoesNotLoseWhatThePeerHasNotReadYet() throws Exception {
+    // An echoing peer answers while we close. Closing a socket with unread input sends a
+    // reset, and a reset makes the peer's kernel drop what its application had not read yet.
+    try (Listener l = Ftcp.listen("127.0.0.1:0")) {
+      for (int round = 0; round < 100; round++) {
+        Conn c = Ftcp.dial(Pair.address(l));
+        Conn s = l.accept(Duration.ofSeconds(5));
+        CompletableFuture<Integer> got = CompletableFuture.supplyAsync(() -> {
+          int n = 0;
+          try (Reader r = s.reader()) {
+            for (;;) {
+              Message m = r.read(Duration.ofSeconds(10));
+              n++;
+              try {
+                s.write(m.reply(m.data()));
+              } catch (ConnectionClosedException clientGone) {
+                // the client has closed: what it sent before must still be readable
+              }
+            }
+          } catch (Exception end) {
+            return n;
+          }
+        }, runnable -> new Thread(runnable).start());
+        c.write(Message.of("one"));
+        c.write(Message.of("two"));
+        c.close();
+        assertThat(got.get(20, java.util.concurrent.TimeUnit.SECONDS))
+            .as("messages the server got in round " + round).isEqualTo(2);
+        s.close();
+      }
+    }
+  }
+
+  @Test
   void closeIsIdempotentAndStopsWrites() throws Exception {
     try (Pair p = Pair.open()) {
       p.client.close();

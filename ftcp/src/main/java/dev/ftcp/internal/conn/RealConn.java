@@ -25,6 +25,8 @@ import io.netty.channel.ChannelProgressiveFuture;
 import io.netty.channel.ChannelProgressiveFutureListener;
 import io.netty.channel.EventLoop;
 import io.netty.channel.WriteBufferWaterMark;
+import io.netty.channel.socket.DuplexChannel;
+import io.netty.handler.ssl.SslHandler;
 import io.netty.handler.timeout.IdleStateHandler;
 import java.io.IOException;
 import java.io.InterruptedIOException;
@@ -93,6 +95,7 @@ final class RealConn implements Conn {
   final Options options;
   private final boolean client;
   private final InetSocketAddress peer;
+  private final String peerName; // host:port, for messages
   final EventLoop loop;
   private final int prefix;
   private final int readerDepth;
@@ -138,6 +141,7 @@ final class RealConn implements Conn {
   private long failedAtNanos; // event loop
   private Throwable lastError; // event loop
   private ScheduledFuture<?> lingerTimer; // event loop
+  private boolean outputShut; // event loop: close() has sent our end of stream
   private ScheduledFuture<?> redialTimer; // event loop
   final CompletableFuture<Void> ready = new CompletableFuture<>();
   private final CompletableFuture<Void> terminated = new CompletableFuture<>();
@@ -160,6 +164,7 @@ final class RealConn implements Conn {
     this.options = options;
     this.client = client;
     this.peer = peer;
+    this.peerName = peer.getHostString() + ":" + peer.getPort();
     this.loop = loop;
     this.onTerminated = onTerminated;
     this.prefix = FrameCodec.prefixLength(options.bigFrames());
@@ -266,7 +271,7 @@ final class RealConn implements Conn {
     if (ch == connecting) {
       connecting = null;
       attemptFailed(cause != null ? cause
-          : new ConnectionClosedException("connection to " + peer + " closed while opening"));
+          : new ConnectionClosedException("connection to " + peerName + " closed while opening"));
       return;
     }
     if (ch != channel) {
@@ -281,12 +286,12 @@ final class RealConn implements Conn {
       return;
     }
     Throwable why = cause != null ? cause
-        : new ConnectionClosedException("connection closed by " + peer);
+        : new ConnectionClosedException("connection closed by " + peerName);
     if (!client) {
       terminate(FAILED, why);
       return;
     }
-    log.debug("connection to {} broke, redialing: {}", peer, why.toString());
+    log.debug("connection to {} broke, redialing: {}", peerName, why.toString());
     events.execute(() -> options.stateListener().disconnected(this, why));
     failedAtNanos = System.nanoTime();
     lastError = why;
@@ -338,7 +343,7 @@ final class RealConn implements Conn {
     long now = System.nanoTime();
     long deadline = failedAtNanos + options.redialTimeout().toNanos();
     if (now - deadline >= 0) {
-      log.debug("giving up on {} after {} attempts: {}", peer, attempts, cause.toString());
+      log.debug("giving up on {} after {} attempts: {}", peerName, attempts, cause.toString());
       terminate(FAILED, cause);
       return;
     }
@@ -447,7 +452,9 @@ final class RealConn implements Conn {
       return; // dialing: the ring keeps what was written
     }
     boolean wrote = false;
-    while (ch.isWritable()) {
+    // A write that failed means the channel is broken (it is being closed, see batchDone):
+    // writing on would fail at once again, and forever if the channel still looks writable.
+    while (!batchFailedOnChannel && !outputShut && ch.isWritable()) {
       int start = pending.written();
       int count = 0;
       int bytes = 0;
@@ -488,7 +495,7 @@ final class RealConn implements Conn {
         FrameCodec.encode(buf, pending.id(start + k), m.repId(), m.data(), prefix);
       }
       pending.markWritten(count);
-      ch.write(buf, ch.newProgressivePromise().addListener(new Batch(count, bytes)));
+      ch.write(buf, ch.newProgressivePromise().addListener(new Batch(ch, count, bytes)));
       if (tls) {
         // One TLS record per batch: see batchBytes.
         ch.flush();
@@ -506,11 +513,14 @@ final class RealConn implements Conn {
 
   /** A batch written as one buffer; its promise tells how far the kernel took it. */
   private final class Batch implements ChannelProgressiveFutureListener {
+    private final Channel ch;
     private final int count;
     private final int bytes;
     private long progress;
+    private Throwable cause;
 
-    Batch(int count, int bytes) {
+    Batch(Channel ch, int count, int bytes) {
+      this.ch = ch;
       this.count = count;
       this.bytes = bytes;
     }
@@ -522,6 +532,7 @@ final class RealConn implements Conn {
 
     @Override
     public void operationComplete(ChannelProgressiveFuture f) {
+      cause = f.cause();
       batchDone(this, f.isSuccess());
     }
   }
@@ -552,6 +563,12 @@ final class RealConn implements Conn {
       }
       batchFailedOnChannel = true;
       pending.unmarkWritten(b.count - sent);
+      if (b.ch.isOpen()) {
+        // Usually the channel is closing already; if not (an SSLEngine that refuses to write),
+        // closing it is what turns this failure into a redial instead of a stuck connection.
+        log.debug("a write to {} failed, closing the channel: {}", peerName, String.valueOf(b.cause));
+        b.ch.close();
+      }
     }
     if (state == CLOSING) {
       maybeFinishClose();
@@ -912,7 +929,7 @@ final class RealConn implements Conn {
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
       } catch (ExecutionException | TimeoutException e) {
-        log.warn("closing the connection to {} took longer than expected", peer);
+        log.warn("closing the connection to {} took longer than expected", peerName);
       }
     }
   }
@@ -931,18 +948,53 @@ final class RealConn implements Conn {
     }
     drain();
     if (state == CLOSING && lingerTimer == null) {
-      lingerTimer = loop.schedule(this::closeChannel, options.closeLinger().toNanos(),
+      lingerTimer = loop.schedule(this::forceClose, options.closeLinger().toNanos(),
           TimeUnit.NANOSECONDS);
     }
   }
 
   private void maybeFinishClose() {
     if (ring.size() == 0 && pending.isEmpty()) {
-      closeChannel();
+      shutdownOutput();
     }
   }
 
-  private void closeChannel() {
+  /**
+   * Everything queued has been taken by the kernel: end our direction of the stream (after
+   * close_notify under TLS) and keep reading until the peer ends its own, or until
+   * closeLinger. Closing outright instead would send a reset whenever a reply is in flight
+   * towards us, and a reset makes the peer's kernel drop what its application had not read
+   * yet: the last messages we sent.
+   */
+  private void shutdownOutput() {
+    Channel ch = channel;
+    if (ch == null) {
+      if (state == CLOSING) {
+        terminate(CLOSED, null);
+      }
+      return;
+    }
+    if (outputShut) {
+      return;
+    }
+    outputShut = true;
+    if (!(ch instanceof DuplexChannel)) {
+      ch.close();
+      return;
+    }
+    if (!ch.config().isAutoRead()) {
+      ch.config().setAutoRead(true); // the peer's end of stream must be read to be seen
+    }
+    SslHandler ssl = ch.pipeline().get(SslHandler.class);
+    ChannelFuture notified = ssl != null ? ssl.closeOutbound() : ch.newSucceededFuture();
+    notified.addListener(f -> ((DuplexChannel) ch).shutdownOutput().addListener(done -> {
+      if (!done.isSuccess()) {
+        ch.close();
+      }
+    }));
+  }
+
+  private void forceClose() {
     Channel ch = channel;
     if (ch != null) {
       ch.close();
@@ -1000,13 +1052,13 @@ final class RealConn implements Conn {
     Throwable cause = terminalCause;
     int s = state;
     if (s == OPEN || s == CLOSING || s == CLOSED) {
-      return new ConnectionClosedException("connection to " + peer + " is closed");
+      return new ConnectionClosedException("connection to " + peerName + " is closed");
     }
     if (client && everReady) {
-      return new ConnectionClosedException("connection to " + peer + " gave up redialing after "
+      return new ConnectionClosedException("connection to " + peerName + " gave up redialing after "
           + Durations.human(options.redialTimeout()) + (cause != null ? ": " + cause.getMessage() : ""), cause);
     }
-    return new ConnectionClosedException("connection to " + peer + " failed"
+    return new ConnectionClosedException("connection to " + peerName + " failed"
         + (cause != null ? ": " + cause.getMessage() : ""), cause);
   }
 
@@ -1062,7 +1114,7 @@ final class RealConn implements Conn {
 
   @Override
   public String toString() {
-    return (client ? "Conn[client to " : "Conn[server from ") + peer + ", "
+    return (client ? "Conn[client to " : "Conn[server from ") + peerName + ", "
         + new String[] {"open", "closing", "closed", "failed"}[state] + "]";
   }
 }
