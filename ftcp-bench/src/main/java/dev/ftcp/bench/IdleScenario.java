@@ -1,0 +1,106 @@
+package dev.ftcp.bench;
+
+import dev.ftcp.bench.peer.PeerProcess;
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.LongAdder;
+import java.util.function.Supplier;
+
+/**
+ * Many idle connections, then each making one request a second. Measures how many connections
+ * were held, the heap each idle one takes on either side (after a full collection, before any
+ * request), and the latency of the requests.
+ *
+ * <p>Requests follow a fixed schedule: connection i of n sends at second k plus i/n seconds, and
+ * its latency counts from that intended moment, not from when the driver got round to it, so a
+ * stalled client cannot hide its own delay (coordinated omission).
+ */
+public final class IdleScenario {
+  private static final Duration CONNECT_WAIT = Duration.ofSeconds(60);
+  private static final long SECOND = TimeUnit.SECONDS.toNanos(1);
+
+  private IdleScenario() {}
+
+  /**
+   * @param peerImpl the peer's server: "ftcp" or "netty"
+   * @param clients makes the client side under test
+   */
+  public static Scenario scenario(String peerImpl, Supplier<IdleClients> clients) {
+    return spec -> {
+      int want = spec.connections();
+      int n = Fds.available(want);
+      Result result = new Result();
+      if (n < want) {
+        result.note("open-file limit " + Fds.limit() + " leaves room for " + n + " of " + want
+            + " connections; raise it (ulimit -n) to hold them all");
+      }
+      int rounds = (int) Math.max(1, Math.round(spec.duration().toMillis() / 1000.0));
+      try (PeerProcess peer = PeerProcess.start(peerImpl);
+          IdleClients c = clients.get()) {
+        long heap0 = Heap.usedAfterGc();
+        long peerHeap0 = peer.heapAfterGc();
+        LatencyRecorder latencies = new LatencyRecorder(n * (rounds + 1));
+        LongAdder replies = new LongAdder();
+        int open = c.connect(peer.address(), n, latencies, replies);
+        int held = peer.awaitConnections(open, CONNECT_WAIT);
+        if (held < open) {
+          result.note("the peer saw only " + held + " of " + open + " connections");
+        }
+        long heap1 = Heap.usedAfterGc();
+        long peerHeap1 = peer.heapAfterGc();
+        result.put(Metric.CONNECTIONS, open)
+            .put(Metric.HEAP_PER_CONN, open == 0 ? Double.NaN : (heap1 - heap0) / (double) open)
+            .put(Metric.PEER_HEAP_PER_CONN,
+                held == 0 ? Double.NaN : (peerHeap1 - peerHeap0) / (double) held);
+        if (open == 0) {
+          return result.note("no connection opened");
+        }
+
+        long start = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(10);
+        if (spec.warmup().compareTo(Duration.ofSeconds(1)) >= 0) {
+          schedule(c, open, 1, start); // a round unrecorded, for the JIT and the buffers
+          awaitReplies(replies, open, start + 2 * SECOND);
+          start = Math.max(System.nanoTime(), start + SECOND);
+        }
+        latencies.start();
+        schedule(c, open, rounds, start);
+        long last = start + rounds * SECOND;
+        while (latencies.offered() < (long) open * rounds
+            && System.nanoTime() < last + 5 * SECOND) {
+          Thread.sleep(5);
+        }
+        latencies.stop();
+        // Replies are recorded on other threads; a moment lets the last stores settle.
+        Thread.sleep(20);
+        int missing = open * rounds - latencies.offered();
+        if (missing > 0) {
+          result.note(missing + " requests unanswered within 5 s");
+        }
+        result.put(Metric.REQS_PER_SEC, latencies.offered() / (double) rounds);
+        return latencies.percentilesInto(result);
+      }
+    };
+  }
+
+  /** Sends {@code rounds} requests on each connection, spread evenly over each second. */
+  private static void schedule(IdleClients c, int open, int rounds, long start)
+      throws Exception {
+    for (int k = 0; k < rounds; k++) {
+      for (int i = 0; i < open; i++) {
+        long intended = start + k * SECOND + i * SECOND / open;
+        long wait = intended - System.nanoTime();
+        if (wait > 20_000) {
+          java.util.concurrent.locks.LockSupport.parkNanos(wait);
+        }
+        c.request(i, intended);
+      }
+    }
+  }
+
+  private static void awaitReplies(LongAdder replies, long n, long deadline)
+      throws InterruptedException {
+    while (replies.sum() < n && System.nanoTime() < deadline) {
+      Thread.sleep(5);
+    }
+  }
+}
