@@ -65,7 +65,7 @@ public final class Workloads {
     int idle = config.idleConnections();
     all.add(new Workload("idle", idle + " idle connections, then 1 request/s each, 64 B",
         List.of(Metric.CONNECTIONS, Metric.HEAP_PER_CONN, Metric.PEER_HEAP_PER_CONN,
-            Metric.P50_MICROS, Metric.P99_MICROS, Metric.P999_MICROS),
+            Metric.P50_MICROS, Metric.P99_MICROS, Metric.P999_MICROS, Metric.REQS_PER_SEC),
         spec(SMALL, false, idle, 1),
         List.of(
             ftcp(IdleScenario.scenario("ftcp", () -> new FtcpIdleClients(payload(SMALL)))),

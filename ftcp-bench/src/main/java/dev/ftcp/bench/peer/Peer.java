@@ -127,7 +127,7 @@ public final class Peer {
         .childHandler(new ChannelInitializer<SocketChannel>() {
           @Override
           protected void initChannel(SocketChannel ch) {
-            ch.pipeline().addLast(counter, new RawFrameDecoder(), new EchoHandler());
+            ch.pipeline().addLast(new RawFrameDecoder(), new EchoHandler(), counter);
           }
         })
         .bind("127.0.0.1", 0).sync().channel();
@@ -168,6 +168,12 @@ public final class Peer {
     public void channelInactive(ChannelHandlerContext ctx) {
       count.decrementAndGet();
       ctx.fireChannelInactive();
+    }
+
+    /** Clients closing mid-reply (the end of a run) reset connections: expected, not news. */
+    @Override
+    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+      ctx.close();
     }
   }
 }
