@@ -30,6 +30,8 @@ public final class LoadHarness {
   private static final Duration GRACE = Duration.ofSeconds(60);
   /** The idle workload also opens and measures thousands of connections. */
   private static final Duration IDLE_GRACE = Duration.ofSeconds(180);
+  /** In a smoke run, small and short: a hang must not eat CI's time budget. */
+  private static final Duration SMOKE_GRACE = Duration.ofSeconds(20);
 
   private LoadHarness() {}
 
@@ -96,7 +98,9 @@ public final class LoadHarness {
         }
         for (Outcome o : order) {
           RunSpec spec = config.scale(w.spec());
-          Result r = runOne(o.contender, spec, w.id().equals("idle") ? IDLE_GRACE : GRACE);
+          Duration grace = config.smoke() ? SMOKE_GRACE
+              : w.id().equals("idle") ? IDLE_GRACE : GRACE;
+          Result r = runOne(o.contender, spec, grace);
           o.add(r);
           out.println(progress(run, config.runs(), w, o.contender, r));
         }
