@@ -50,4 +50,18 @@ public final class Fds {
     }
     return (int) Math.max(0, Math.min(want, limit - open - RESERVE));
   }
+
+  /**
+   * How many connections with both ends in this process fit (two descriptors each), at most
+   * {@code want}.
+   */
+  public static int pairs(int want) {
+    return available(2 * want) / 2;
+  }
+
+  /** The note a scenario adds when the limit made it open fewer connections than asked. */
+  public static String shortfall(int opened, int want) {
+    return "open-file limit " + limit() + " leaves room for " + opened + " of " + want
+        + " connections; raise it (ulimit -n) to hold them all";
+  }
 }

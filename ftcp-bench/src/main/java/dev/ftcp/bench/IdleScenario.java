@@ -33,8 +33,7 @@ public final class IdleScenario {
       int n = Fds.available(want);
       Result result = new Result();
       if (n < want) {
-        result.note("open-file limit " + Fds.limit() + " leaves room for " + n + " of " + want
-            + " connections; raise it (ulimit -n) to hold them all");
+        result.note(Fds.shortfall(n, want));
       }
       int rounds = (int) Math.max(1, Math.round(spec.duration().toMillis() / 1000.0));
       try (PeerProcess peer = PeerProcess.start(peerImpl);

@@ -7,6 +7,7 @@ import dev.ftcp.Listener;
 import dev.ftcp.Message;
 import dev.ftcp.Options;
 import dev.ftcp.Reader;
+import dev.ftcp.bench.Fds;
 import dev.ftcp.bench.LatencyRecorder;
 import dev.ftcp.bench.Measure;
 import dev.ftcp.bench.Metric;
@@ -115,7 +116,7 @@ public final class FtcpScenarios {
   /** Fan-in: many client connections, two writer threads, one reader thread per server side. */
   public static Scenario fanIn() {
     return spec -> {
-      int n = spec.connections();
+      int n = Fds.pairs(spec.connections());
       List<Conn> clients = new ArrayList<>(n);
       List<Conn> servers = new ArrayList<>(n);
       List<Thread> threads = new ArrayList<>();
@@ -133,9 +134,10 @@ public final class FtcpScenarios {
           List<Conn> mine = clients.subList(w * n / writers, (w + 1) * n / writers);
           threads.add(Measure.thread("ftcp-writer-" + w, () -> writeRoundRobin(mine, payload)));
         }
-        return new Result()
+        Result r = new Result()
             .put(Metric.MSGS_PER_SEC, Measure.rate(received::sum, spec))
             .put(Metric.CONNECTIONS, clients.size());
+        return n < spec.connections() ? r.note(Fds.shortfall(n, spec.connections())) : r;
       } finally {
         clients.forEach(Conn::close);
         servers.forEach(Conn::close);

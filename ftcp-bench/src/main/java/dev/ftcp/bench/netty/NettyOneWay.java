@@ -1,5 +1,6 @@
 package dev.ftcp.bench.netty;
 
+import dev.ftcp.bench.Fds;
 import dev.ftcp.bench.Measure;
 import dev.ftcp.bench.Metric;
 import dev.ftcp.bench.Result;
@@ -45,16 +46,18 @@ public final class NettyOneWay {
       try (NettyLoopback lo = new NettyLoopback(spec.tls(),
           p -> p.addLast(new RawFrameDecoder(), new FrameCounter(received)))) {
         byte[] payload = spec.payload();
-        FramePump[] pumps = new FramePump[spec.connections()];
-        var channels = lo.connect(spec.connections(),
+        int n = Fds.pairs(spec.connections());
+        FramePump[] pumps = new FramePump[n];
+        var channels = lo.connect(n,
             (p, i) -> p.addLast(pumps[i] = new FramePump(payload, false)));
         for (int i = 0; i < pumps.length; i++) {
           pumps[i].start(channels.get(i));
         }
         try {
-          return new Result()
+          Result r = new Result()
               .put(Metric.MSGS_PER_SEC, Measure.rate(received::sum, spec))
               .put(Metric.CONNECTIONS, channels.size());
+          return n < spec.connections() ? r.note(Fds.shortfall(n, spec.connections())) : r;
         } finally {
           for (int i = 0; i < pumps.length; i++) {
             pumps[i].stopAndClose(channels.get(i));
