@@ -16,6 +16,7 @@ import java.util.Locale;
  * @param runs how many times each scenario runs; the median is reported
  * @param smoke whether this is the short CI run (nothing about speed is asserted)
  * @param only workload ids (or prefixes of them) to run; empty runs all
+ * @param contenders contender keys to run (ftcp, netty-frame, ...); empty runs all
  * @param json where the JSON report goes
  * @param fanInConnections connections of the fan-in workload
  * @param idleConnections connections of the idle workload
@@ -26,6 +27,7 @@ public record HarnessConfig(
     int runs,
     boolean smoke,
     List<String> only,
+    List<String> contenders,
     Path json,
     int fanInConnections,
     int idleConnections) {
@@ -39,6 +41,7 @@ public record HarnessConfig(
       "  --runs N         run everything N times, alternating, and report medians (3)",
       "  --smoke          short CI run: 0.5 s per scenario, 1 run, few connections",
       "  --only W[,W..]   only these workloads (an id or a prefix: oneway, rr-1, idle ...)",
+      "  --contenders K[,K..]  only these contenders (ftcp, netty-frame, jeromq-reqrep ...)",
       "  --json PATH      write the JSON report here (ftcp-bench-results.json)",
       "  --fanin-conns N  connections of the fan-in workload (1000)",
       "  --idle-conns N   connections of the idle workload (10000)",
@@ -50,6 +53,7 @@ public record HarnessConfig(
     Duration warmup = smoke ? Duration.ofMillis(200) : Duration.ofSeconds(2);
     int runs = smoke ? 1 : 3;
     List<String> only = new ArrayList<>();
+    List<String> contenders = new ArrayList<>();
     Path json = Path.of("ftcp-bench-results.json");
     int fanIn = smoke ? 50 : 1000;
     int idle = smoke ? 200 : 10_000;
@@ -68,11 +72,10 @@ public record HarnessConfig(
           runs = parsePositive(a, value(args, ++i, a));
           break;
         case "--only":
-          for (String w : value(args, ++i, a).split(",")) {
-            if (!w.isBlank()) {
-              only.add(w.trim());
-            }
-          }
+          only.addAll(list(value(args, ++i, a)));
+          break;
+        case "--contenders":
+          contenders.addAll(list(value(args, ++i, a)));
           break;
         case "--json":
           json = Path.of(value(args, ++i, a));
@@ -87,12 +90,28 @@ public record HarnessConfig(
           throw new IllegalArgumentException("unknown option " + a + "\n" + USAGE);
       }
     }
-    return new HarnessConfig(duration, warmup, runs, smoke, List.copyOf(only), json, fanIn, idle);
+    return new HarnessConfig(duration, warmup, runs, smoke, List.copyOf(only),
+        List.copyOf(contenders), json, fanIn, idle);
+  }
+
+  private static List<String> list(String csv) {
+    List<String> items = new ArrayList<>();
+    for (String s : csv.split(",")) {
+      if (!s.isBlank()) {
+        items.add(s.trim());
+      }
+    }
+    return items;
   }
 
   /** Whether {@code --only} selects this workload: by exact id or by a prefix of it. */
   public boolean selects(String workloadId) {
     return only.isEmpty() || only.stream().anyMatch(workloadId::startsWith);
+  }
+
+  /** Whether {@code --contenders} selects this contender (by its key). */
+  public boolean runs(Contender c) {
+    return contenders.isEmpty() || contenders.contains(c.key());
   }
 
   /** The spec a workload runs with here: its own settings, with this run's times. */

@@ -97,6 +97,9 @@ public final class LoadHarness {
           Collections.reverse(order);
         }
         for (Outcome o : order) {
+          if (!config.runs(o.contender)) {
+            continue;
+          }
           RunSpec spec = config.scale(w.spec());
           Duration grace = config.smoke() ? SMOKE_GRACE
               : w.id().equals("idle") ? IDLE_GRACE : GRACE;
