@@ -10,17 +10,21 @@ import java.util.concurrent.atomic.LongAdder;
  */
 public interface IdleClients extends AutoCloseable {
   /**
-   * Opens up to {@code n} connections to {@code peer}. Each reply is recorded in
-   * {@code latencies} as the time since the request's intended send time, and counted in
-   * {@code replies}.
+   * Opens up to {@code n} connections to {@code peer}. Each reply is counted in
+   * {@code replies} and, for a recorded request, its time since the request's intended send
+   * time goes into {@code latencies}.
    *
    * @return how many connections are open
    */
   int connect(InetSocketAddress peer, int n, LatencyRecorder latencies, LongAdder replies)
       throws Exception;
 
-  /** Sends one request on connection {@code index}, meant to leave at {@code intendedNanos}. */
-  void request(int index, long intendedNanos) throws Exception;
+  /**
+   * Sends one request on connection {@code index}, meant to leave at {@code intendedNanos}. Its
+   * reply is counted in any case and its latency recorded only when {@code record} is set, so
+   * warm-up replies that come late never mix with measured ones.
+   */
+  void request(int index, long intendedNanos, boolean record) throws Exception;
 
   @Override
   void close();

@@ -63,11 +63,11 @@ public final class IdleScenario {
         long start = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(10);
         // Always a round unrecorded, whatever the warm-up: the peer is a fresh JVM, and its
         // first requests would measure class loading and the interpreter.
-        schedule(c, open, 1, start);
+        schedule(c, open, 1, start, false);
         awaitReplies(replies, open, start + 2 * SECOND);
         start = Math.max(System.nanoTime(), start + SECOND);
         latencies.start();
-        schedule(c, open, rounds, start);
+        schedule(c, open, rounds, start, true);
         long sent = System.nanoTime();
         long last = start + rounds * SECOND;
         while (latencies.offered() < (long) open * rounds
@@ -96,7 +96,7 @@ public final class IdleScenario {
    * burst instead of delaying every later request, which would charge the driver's lag to the
    * system under test.
    */
-  private static void schedule(IdleClients c, int open, int rounds, long start)
+  private static void schedule(IdleClients c, int open, int rounds, long start, boolean record)
       throws Exception {
     long total = (long) open * rounds;
     long interval = SECOND / open;
@@ -107,7 +107,7 @@ public final class IdleScenario {
         LockSupport.parkNanos(Math.min(early, MAX_NAP));
         continue;
       }
-      c.request((int) (k % open), due);
+      c.request((int) (k % open), due, record);
       k++;
     }
   }

@@ -34,11 +34,13 @@ public final class FtcpIdleClients implements IdleClients {
   }
 
   @Override
-  public void request(int index, long intendedNanos) throws Exception {
+  public void request(int index, long intendedNanos, boolean record) throws Exception {
     conns.get(index).requestAsync(Message.of(payload), FtcpScenarios.REQUEST_TIMEOUT)
         .whenComplete((m, e) -> {
           if (e == null) {
-            latencies.record(System.nanoTime() - intendedNanos);
+            if (record) {
+              latencies.record(System.nanoTime() - intendedNanos);
+            }
             replies.increment();
           }
         });

@@ -2,9 +2,12 @@ package dev.ftcp.bench.netty;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
+import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import java.nio.channels.ClosedChannelException;
+import java.util.ArrayList;
+import java.util.List;
 
 /**
  * Sends frames as fast as the channel takes them, the way a Netty user writes a fast producer:
@@ -15,7 +18,7 @@ import java.nio.channels.ClosedChannelException;
  *
  * <p>Two ways to encode: one buffer per frame (the common way: an encoder or a loop of
  * {@code write(buf)}), or each batch of frames into one buffer (what a hand-tuned producer does;
- * about the limit of one connection). Used only on its channel's event loop.
+ * about the limit of one connection). Used only on its channel's event loop, except {@link #stop()}.
  */
 public final class FramePump extends ChannelInboundHandlerAdapter implements Runnable {
   /** Frames per flush. */
@@ -28,7 +31,7 @@ public final class FramePump extends ChannelInboundHandlerAdapter implements Run
   private final int frameSize;
   private Channel channel;
   private long nextId = 1;
-  private boolean running = true;
+  private volatile boolean running = true;
   /** A run of this pump is queued on the event loop: never queue a second one. */
   private boolean scheduled;
 
@@ -46,13 +49,29 @@ public final class FramePump extends ChannelInboundHandlerAdapter implements Run
     });
   }
 
-  /** Stops pumping and closes the channel, on its event loop, so no write meets a closed one. */
+  /** Stops pumping at its next turn; writes already queued fail quietly when it closes. */
+  public void stop() {
+    running = false;
+  }
+
+  /** Stops the pump and closes its channel, waiting for the close. */
   public void stopAndClose(Channel ch) {
-    ch.eventLoop().submit(() -> {
-      running = false;
-      ch.close();
-    }).awaitUninterruptibly();
-    ch.closeFuture().awaitUninterruptibly();
+    stopAndClose(List.of(this), List.of(ch));
+  }
+
+  /**
+   * Stops all the pumps first, then closes all the channels, then waits: closing one at a time
+   * would wait, for each, behind the turns of all the others still pumping on the same loop.
+   */
+  public static void stopAndClose(List<FramePump> pumps, List<Channel> channels) {
+    pumps.forEach(FramePump::stop);
+    List<ChannelFuture> closed = new ArrayList<>(channels.size());
+    for (Channel ch : channels) {
+      closed.add(ch.close());
+    }
+    for (ChannelFuture f : closed) {
+      f.awaitUninterruptibly();
+    }
   }
 
   @Override

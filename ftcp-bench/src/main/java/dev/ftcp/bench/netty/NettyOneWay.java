@@ -59,9 +59,7 @@ public final class NettyOneWay {
               .put(Metric.CONNECTIONS, channels.size());
           return n < spec.connections() ? r.note(Fds.shortfall(n, spec.connections())) : r;
         } finally {
-          for (int i = 0; i < pumps.length; i++) {
-            pumps[i].stopAndClose(channels.get(i));
-          }
+          FramePump.stopAndClose(java.util.Arrays.asList(pumps), channels);
         }
       }
     };
