@@ -16,9 +16,9 @@ import javax.net.ssl.SSLException;
 /**
  * TLS material for the benchmarks: a self-signed RSA certificate for {@code localhost} and
  * 127.0.0.1, valid from 2000 to 2123 (no machine's clock finds it not yet valid), shipped as a
- * resource. Shipped rather than generated because Netty's {@code SelfSignedCertificate} needs
- * BouncyCastle or the JDK's internal {@code sun.security.x509} on JDK 17, and a benchmark
- * should not depend on either. The key protects nothing: it only ever encrypts loopback
+ * resource. Shipped rather than generated: Netty's {@code SelfSignedCertificate} does work on
+ * JDK 17 without BouncyCastle, but Netty 4.2 deprecates it, and one fixed certificate keeps
+ * every run's handshakes alike. The key protects nothing: it only ever encrypts loopback
  * traffic of this harness.
  *
  * <p>Both ftcp and the raw Netty baseline use OpenSSL (BoringSSL) where it loads and the JDK's
