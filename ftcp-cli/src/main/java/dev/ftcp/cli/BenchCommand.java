@@ -1,0 +1,334 @@
+package dev.ftcp.cli;
+
+import dev.ftcp.ConnectionClosedException;
+import dev.ftcp.Conn;
+import dev.ftcp.ConnStats;
+import dev.ftcp.FtcpTimeoutException;
+import dev.ftcp.Message;
+import dev.ftcp.Reader;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Supplier;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.ParentCommand;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code ftcp bench}: writes as fast as the connection takes messages for a while, then, when the
+ * peer echoes, measures request/reply latency with one request in flight.
+ *
+ * <p>The progress line is printed by a timer thread from counters the measuring thread updates;
+ * the summary by the command's thread once measuring has stopped.
+ */
+@Command(
+    name = "bench",
+    header = "Measure throughput, and request/reply latency against an echo.",
+    mixinStandardHelpOptions = true,
+    description = {
+      "Measure a peer: first throughput (send as fast as possible for DURATION, with a live"
+          + " progress line), then, when the peer echoes ('ftcp listen --echo'), request/reply"
+          + " latency percentiles with one request in flight for DURATION.",
+    },
+    footer = {
+      "",
+      "Example:",
+      "  ftcp listen 127.0.0.1:9000 --echo --quiet &",
+      "  ftcp bench 127.0.0.1:9000 --duration 10s --size 1024"
+    })
+final class BenchCommand implements Callable<Integer> {
+  /** What to measure. */
+  enum Mode {
+    /** Throughput, then latency when the peer echoes. */
+    AUTO,
+    THROUGHPUT,
+    /** Latency only; the peer must echo. */
+    LATENCY
+  }
+
+  /** How long the latency phase waits for the peer to answer its first request. */
+  private static final Duration PROBE_TIMEOUT = Duration.ofSeconds(1);
+  /** How long one request of the latency phase may take before the bench fails. */
+  private static final Duration REQUEST_TIMEOUT = Duration.ofSeconds(5);
+  /** How long the throughput phase waits for echoes still in flight when it ends. */
+  private static final long ECHO_GRACE_NANOS = TimeUnit.SECONDS.toNanos(3);
+
+  @Spec CommandSpec spec;
+  @ParentCommand Main main;
+  @Mixin ClientOptions client;
+
+  @Parameters(index = "0", paramLabel = "ADDR", description = "The peer: host:port.")
+  String address;
+
+  @Option(
+      names = {"-d", "--duration"},
+      paramLabel = "DURATION",
+      defaultValue = "5s",
+      converter = DurationConverter.class,
+      description = "How long each phase runs. Default: ${DEFAULT-VALUE}.")
+  Duration duration;
+
+  @Option(
+      names = {"-s", "--size"},
+      paramLabel = "BYTES",
+      defaultValue = "64",
+      description = "Payload size of each message. Default: ${DEFAULT-VALUE}.")
+  int size;
+
+  @Option(
+      names = "--mode",
+      defaultValue = "AUTO",
+      description = "What to measure: auto, throughput or latency. Default: auto (throughput,"
+          + " then latency if the peer echoes).")
+  Mode mode;
+
+  @Option(
+      names = "--interval",
+      paramLabel = "DURATION",
+      defaultValue = "1s",
+      converter = DurationConverter.class,
+      description = "How often the progress line is updated. Default: ${DEFAULT-VALUE}.")
+  Duration interval;
+
+  @Override
+  public Integer call() throws IOException, InterruptedException {
+    if (duration.isZero() || duration.isNegative()) {
+      throw new ParameterException(spec.commandLine(), "--duration must be positive");
+    }
+    if (interval.isZero() || interval.isNegative()) {
+      throw new ParameterException(spec.commandLine(), "--interval must be positive");
+    }
+    int maxPayload = client.options().maxPayloadLength();
+    if (size < 0 || size > maxPayload) {
+      throw new ParameterException(spec.commandLine(),
+          "--size must be between 0 and " + maxPayload + ", was " + size);
+    }
+    byte[] payload = new byte[size];
+    for (int i = 0; i < size; i++) {
+      payload[i] = (byte) ('a' + i % 26); // text, so a listening peer prints it readably
+    }
+    PrintWriter out = spec.commandLine().getOut();
+    ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(r -> {
+      Thread t = new Thread(r, "ftcp-bench-progress");
+      t.setDaemon(true);
+      return t;
+    });
+    try {
+      if (mode != Mode.LATENCY) {
+        throughput(payload, out, timer);
+      }
+      if (mode != Mode.THROUGHPUT && !main.stopRequested().isDone()) {
+        latency(payload, out, timer);
+      }
+    } finally {
+      timer.shutdownNow();
+    }
+    return 0;
+  }
+
+  private void throughput(byte[] payload, PrintWriter out, ScheduledExecutorService timer)
+      throws InterruptedException {
+    Conn conn = client.dial(address);
+    AtomicLong echoed = new AtomicLong();
+    // Echoes must be read, or the peer's writes back up and, through TCP, stall ours.
+    Reader reader = conn.reader();
+    Thread drain = new Thread(() -> {
+      try {
+        while (true) {
+          reader.read();
+          echoed.incrementAndGet();
+        }
+      } catch (IOException | RuntimeException e) {
+        // closed: the phase is over
+      }
+    }, "ftcp-bench-drain");
+    drain.setDaemon(true);
+    drain.start();
+
+    Message message = Message.of(payload);
+    long start = System.nanoTime();
+    long end = start + duration.toNanos();
+    // A peer that stops reading would block write() for good: the deadline ends the phase.
+    conn.setWriteDeadline(Instant.now().plus(duration));
+    Progress progress = new Progress(start, () -> conn.stats().messagesOut(), echoed::get, payload.length);
+    var ticker = timer.scheduleAtFixedRate(progress::print, interval.toNanos(), interval.toNanos(),
+        TimeUnit.NANOSECONDS);
+    String stoppedBy = null;
+    try {
+      for (long n = 0; ; n++) {
+        // Reading the clock costs ~20 ns; once every 64 writes keeps it out of the measurement.
+        if ((n & 63) == 0 && (System.nanoTime() >= end || main.stopRequested().isDone())) {
+          break;
+        }
+        conn.write(message);
+      }
+    } catch (FtcpTimeoutException e) {
+      // the write deadline: the queue was full when the time ran out
+    } catch (ConnectionClosedException e) {
+      stoppedBy = "the connection closed: " + Errors.describe(e);
+    } catch (IOException e) {
+      stoppedBy = Errors.describe(e);
+    } finally {
+      ticker.cancel(false);
+    }
+    long elapsed = System.nanoTime() - start;
+    ConnStats stats = conn.stats();
+    long sent = stats.messagesOut();
+    long echoedInTime = echoed.get();
+    progress.finish();
+
+    // Echoes still on their way: wait for them, so the count says whether all came back.
+    long graceEnd = System.nanoTime() + ECHO_GRACE_NANOS;
+    while (echoed.get() > 0 && echoed.get() < sent && System.nanoTime() < graceEnd) {
+      TimeUnit.MILLISECONDS.sleep(10);
+    }
+    reader.close();
+    conn.close();
+    drain.join(1000);
+
+    double seconds = elapsed / 1e9;
+    out.printf(Locale.ROOT, "throughput: %,d-byte messages to %s for %s%n",
+        payload.length, address, DurationConverter.formatNanos(elapsed));
+    out.printf(Locale.ROOT, "  sent    %,14d messages  %,12.0f msgs/s  %8.1f MB/s of payload"
+            + "  (%.1f MB/s on the wire)%n",
+        sent, sent / seconds, sent * (double) payload.length / seconds / 1e6,
+        stats.bytesOut() / seconds / 1e6);
+    if (echoed.get() > 0) {
+      out.printf(Locale.ROOT, "  echoed  %,14d messages  %,12.0f msgs/s  (%,d of %,d came back)%n",
+          echoedInTime, echoedInTime / seconds, echoed.get(), sent);
+    } else {
+      out.println("  echoed  none (the peer does not echo)");
+    }
+    out.flush();
+    if (stoppedBy != null) {
+      throw new Failure("throughput phase stopped early: " + stoppedBy);
+    }
+  }
+
+  private void latency(byte[] payload, PrintWriter out, ScheduledExecutorService timer)
+      throws IOException {
+    Conn conn = client.dial(address);
+    try {
+      Message message = Message.of(payload);
+      try {
+        conn.request(message, PROBE_TIMEOUT);
+      } catch (FtcpTimeoutException e) {
+        String why = "the peer did not answer a request within "
+            + DurationConverter.format(PROBE_TIMEOUT) + " (run it as 'ftcp listen ADDR --echo')";
+        if (mode == Mode.LATENCY) {
+          throw new Failure("cannot measure latency: " + why, e);
+        }
+        out.println("latency: skipped, " + why);
+        return;
+      }
+      LatencyHistogram histogram = new LatencyHistogram();
+      AtomicLong done = new AtomicLong();
+      long start = System.nanoTime();
+      long end = start + duration.toNanos();
+      Progress progress = new Progress(start, done::get, null, payload.length);
+      var ticker = timer.scheduleAtFixedRate(progress::print, interval.toNanos(),
+          interval.toNanos(), TimeUnit.NANOSECONDS);
+      try {
+        long now = start;
+        while (now < end && !main.stopRequested().isDone()) {
+          try {
+            conn.request(message, REQUEST_TIMEOUT);
+          } catch (FtcpTimeoutException e) {
+            throw new Failure("a request got no reply within " + DurationConverter.format(REQUEST_TIMEOUT)
+                + " after " + done.get() + " that did", e);
+          }
+          long after = System.nanoTime();
+          histogram.record(after - now);
+          done.incrementAndGet();
+          now = after;
+        }
+      } finally {
+        ticker.cancel(false);
+        progress.finish();
+      }
+      long elapsed = System.nanoTime() - start;
+      out.printf(Locale.ROOT,
+          "latency: request/reply, one in flight, %,d-byte payloads: %,d requests in %s (%,.0f/s)%n",
+          payload.length, histogram.count(), DurationConverter.formatNanos(elapsed),
+          histogram.count() / (elapsed / 1e9));
+      out.printf(Locale.ROOT, "  p50 %s  p90 %s  p99 %s  p99.9 %s  max %s%n",
+          DurationConverter.formatNanos(histogram.percentile(50)),
+          DurationConverter.formatNanos(histogram.percentile(90)),
+          DurationConverter.formatNanos(histogram.percentile(99)),
+          DurationConverter.formatNanos(histogram.percentile(99.9)),
+          DurationConverter.formatNanos(histogram.max()));
+      out.flush();
+    } finally {
+      conn.close();
+    }
+  }
+
+  /**
+   * The live progress line, on standard error: redrawn in place on a terminal, one line per update
+   * otherwise (a log file should not fill with carriage returns). Called by the timer thread.
+   */
+  private final class Progress {
+    private final long start;
+    private final Supplier<Long> messages;
+    private final Supplier<Long> echoes;
+    private final int payloadLength;
+    private long lastAt;
+    private long lastMessages;
+    private long lastEchoes;
+    private boolean drawn;
+
+    Progress(long start, Supplier<Long> messages, Supplier<Long> echoes, int payloadLength) {
+      this.start = start;
+      this.messages = messages;
+      this.echoes = echoes;
+      this.payloadLength = payloadLength;
+      this.lastAt = start;
+    }
+
+    synchronized void print() {
+      long now = System.nanoTime();
+      long m = messages.get();
+      long e = echoes == null ? 0 : echoes.get();
+      double seconds = (now - lastAt) / 1e9;
+      String line = String.format(Locale.ROOT, "%6.1f s  %,12.0f %s  %8.1f MB/s",
+          (now - start) / 1e9, (m - lastMessages) / seconds,
+          echoes == null ? "requests/s" : "msgs/s", (m - lastMessages) * (double) payloadLength / seconds / 1e6);
+      if (echoes != null && e > 0) {
+        line += String.format(Locale.ROOT, "  echoed %,.0f msgs/s", (e - lastEchoes) / seconds);
+      }
+      lastAt = now;
+      lastMessages = m;
+      lastEchoes = e;
+      PrintWriter err = spec.commandLine().getErr();
+      if (main.interactive()) {
+        err.print("\r" + line + "   ");
+        drawn = true;
+      } else {
+        err.println(line);
+      }
+      err.flush();
+    }
+
+    /** Clears a line drawn in place, so the summary starts on a clean line. */
+    synchronized void finish() {
+      if (drawn) {
+        PrintWriter err = spec.commandLine().getErr();
+        err.print("\r" + " ".repeat(79) + "\r");
+        err.flush();
+        drawn = false;
+      }
+    }
+  }
+}
