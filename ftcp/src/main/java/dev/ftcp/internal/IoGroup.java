@@ -1,0 +1,124 @@
+package dev.ftcp.internal;
+
+import io.netty.channel.Channel;
+import io.netty.channel.EventLoop;
+import io.netty.channel.IoHandlerFactory;
+import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.ServerChannel;
+import io.netty.channel.epoll.Epoll;
+import io.netty.channel.epoll.EpollIoHandler;
+import io.netty.channel.epoll.EpollServerSocketChannel;
+import io.netty.channel.epoll.EpollSocketChannel;
+import io.netty.channel.nio.NioIoHandler;
+import io.netty.channel.socket.nio.NioServerSocketChannel;
+import io.netty.channel.socket.nio.NioSocketChannel;
+import io.netty.util.concurrent.FastThreadLocalThread;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The event-loop group every connection and listener shares: epoll where its native library
+ * loads, NIO otherwise. Reference counted: created by the first {@link #acquire()}, shut down
+ * when the last holder {@link #release() releases} it, so no ftcp thread outlives the last
+ * open connection or listener.
+ *
+ * <p>Thread-safe.
+ */
+public final class IoGroup {
+  private static final Logger log = LoggerFactory.getLogger(IoGroup.class);
+  private static final boolean EPOLL = Epoll.isAvailable();
+  private static final int THREADS =
+      Integer.getInteger("dev.ftcp.ioThreads", Runtime.getRuntime().availableProcessors());
+  private static final AtomicInteger GROUP_IDS = new AtomicInteger();
+
+  private static final Object LOCK = new Object();
+  private static MultiThreadIoEventLoopGroup group;
+  private static int holders;
+
+  private IoGroup() {}
+
+  /** Takes a reference to the shared group, creating it if none is running. */
+  public static MultiThreadIoEventLoopGroup acquire() {
+    synchronized (LOCK) {
+      if (group == null) {
+        IoHandlerFactory factory = EPOLL ? EpollIoHandler.newFactory() : NioIoHandler.newFactory();
+        group = new MultiThreadIoEventLoopGroup(THREADS, threadFactory(), factory);
+        log.debug("started {} ftcp I/O threads ({})", THREADS, EPOLL ? "epoll" : "nio");
+      }
+      holders++;
+      return group;
+    }
+  }
+
+  /** Gives back a reference taken by {@link #acquire()}; the last one shuts the group down. */
+  public static void release() {
+    MultiThreadIoEventLoopGroup done;
+    synchronized (LOCK) {
+      if (holders <= 0) {
+        throw new IllegalStateException("IoGroup released more often than acquired");
+      }
+      if (--holders > 0) {
+        return;
+      }
+      done = group;
+      group = null;
+    }
+    // No quiet period: every holder is closed, nothing more will be submitted.
+    done.shutdownGracefully(0, 5, TimeUnit.SECONDS);
+  }
+
+  /** An event loop of the shared group for one new connection; the caller holds a reference. */
+  public static EventLoop next(MultiThreadIoEventLoopGroup held) {
+    return (EventLoop) held.next();
+  }
+
+  public static Class<? extends Channel> socketChannel() {
+    return EPOLL ? EpollSocketChannel.class : NioSocketChannel.class;
+  }
+
+  public static Class<? extends ServerChannel> serverChannel() {
+    return EPOLL ? EpollServerSocketChannel.class : NioServerSocketChannel.class;
+  }
+
+  /** Which transport runs: "epoll" or "nio". */
+  public static String transport() {
+    return EPOLL ? "epoll" : "nio";
+  }
+
+  /** True on one of ftcp's I/O threads. */
+  public static boolean onIoThread() {
+    return Thread.currentThread() instanceof IoThread;
+  }
+
+  /**
+   * Throws when called on an ftcp I/O thread, where a blocking call would deadlock the event
+   * loop it is waiting for.
+   */
+  public static void checkMayBlock(String call) {
+    if (onIoThread()) {
+      throw new IllegalStateException(call + " blocks and was called on the ftcp I/O thread "
+          + Thread.currentThread().getName() + ", which it would deadlock; call it from an "
+          + "application thread");
+    }
+  }
+
+  private static ThreadFactory threadFactory() {
+    int groupId = GROUP_IDS.incrementAndGet();
+    AtomicInteger ids = new AtomicInteger();
+    return r -> {
+      Thread t = new IoThread(r, "ftcp-io-" + groupId + "-" + ids.incrementAndGet());
+      t.setDaemon(true);
+      return t;
+    };
+  }
+
+  /** Marks ftcp's own I/O threads. */
+  static final class IoThread extends FastThreadLocalThread {
+    IoThread(Runnable r, String name) {
+      super(r, name);
+    }
+  }
+}

@@ -1,0 +1,53 @@
+package dev.ftcp.internal;
+
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.locks.LockSupport;
+
+/**
+ * Threads parked until some condition may have changed: writers waiting for queue space,
+ * readers waiting for a message, callers of {@code accept}. The side that changes the
+ * condition calls {@link #wakeAll()} after changing it; a waiter registers before its last
+ * check of the condition, so no wake-up is lost (both sides use sequentially consistent
+ * operations: the waiter's add and the changer's state update, then each reads the other's).
+ *
+ * <p>Lock-free: waking never blocks, so the event loop may call it. Thread-safe.
+ */
+public final class Waiters {
+  private final ConcurrentLinkedQueue<Thread> parked = new ConcurrentLinkedQueue<>();
+
+  /** Registers the current thread; call {@link #remove()} when done waiting. */
+  public void add() {
+    parked.add(Thread.currentThread());
+  }
+
+  public void remove() {
+    parked.remove(Thread.currentThread());
+  }
+
+  /** True when some thread is registered; cheap enough for every hot-path check. */
+  public boolean any() {
+    return !parked.isEmpty();
+  }
+
+  /** Unparks every registered thread; each rechecks its condition. */
+  public void wakeAll() {
+    for (Thread t : parked) {
+      LockSupport.unpark(t);
+    }
+  }
+
+  /**
+   * Parks the current thread (registered by {@link #add()}) until woken, interrupted, or the
+   * deadline (a {@link System#nanoTime()} value; {@link Long#MAX_VALUE} for none) passes.
+   */
+  public static void park(Object blocker, long deadlineNanos) {
+    if (deadlineNanos == Long.MAX_VALUE) {
+      LockSupport.park(blocker);
+    } else {
+      long left = deadlineNanos - System.nanoTime();
+      if (left > 0) {
+        LockSupport.parkNanos(blocker, left);
+      }
+    }
+  }
+}

@@ -1,0 +1,121 @@
+package dev.ftcp.internal.conn;
+
+import dev.ftcp.FrameFormatException;
+import dev.ftcp.FtcpTimeoutException;
+import dev.ftcp.Message;
+import dev.ftcp.internal.Durations;
+import dev.ftcp.internal.codec.FrameDecoder;
+import dev.ftcp.internal.tls.TlsHandlers;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.ChannelOutboundBuffer;
+import io.netty.handler.ssl.SslHandler;
+import io.netty.handler.ssl.SslHandshakeCompletionEvent;
+import io.netty.handler.timeout.IdleState;
+import io.netty.handler.timeout.IdleStateEvent;
+import java.io.IOException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The last handler of a connection's pipeline: passes decoded messages, readiness, write
+ * room, time-outs and failures of one channel to its {@link RealConn}. One per channel, so a
+ * redial gets a fresh one; event loop only.
+ */
+final class ConnHandler extends ChannelInboundHandlerAdapter {
+  private static final Logger log = LoggerFactory.getLogger(ConnHandler.class);
+
+  private final RealConn conn;
+  private final FrameDecoder decoder;
+  private final boolean tls;
+  private Throwable failure;
+
+  ConnHandler(RealConn conn, FrameDecoder decoder, boolean tls) {
+    this.conn = conn;
+    this.decoder = decoder;
+    this.tls = tls;
+  }
+
+  @Override
+  public void channelActive(ChannelHandlerContext ctx) throws Exception {
+    if (!tls) {
+      conn.onReady(ctx.channel());
+    }
+    super.channelActive(ctx);
+  }
+
+  @Override
+  public void userEventTriggered(ChannelHandlerContext ctx, Object evt) throws Exception {
+    if (evt instanceof SslHandshakeCompletionEvent) {
+      SslHandshakeCompletionEvent done = (SslHandshakeCompletionEvent) evt;
+      if (done.isSuccess()) {
+        decoder.session(ctx.pipeline().get(SslHandler.class).engine().getSession());
+        conn.onReady(ctx.channel());
+      } else {
+        fail(ctx, TlsHandlers.describeHandshakeFailure(done.cause(),
+            String.valueOf(ctx.channel().remoteAddress())));
+      }
+      return;
+    }
+    if (evt instanceof IdleStateEvent) {
+      IdleState idle = ((IdleStateEvent) evt).state();
+      if (idle == IdleState.WRITER_IDLE && waitingForSocket(ctx.channel())) {
+        fail(ctx, new FtcpTimeoutException("the socket took no byte for "
+            + Durations.human(conn.options.writeTimeout()) + " while data waited (writeTimeout): peer not reading"));
+      } else if (idle == IdleState.READER_IDLE) {
+        fail(ctx, new FtcpTimeoutException("nothing received for "
+            + Durations.human(conn.options.idleTimeout()) + " (idleTimeout)"));
+      }
+      return;
+    }
+    super.userEventTriggered(ctx, evt);
+  }
+
+  private static boolean waitingForSocket(Channel ch) {
+    ChannelOutboundBuffer out = ch.unsafe().outboundBuffer();
+    return out != null && out.totalPendingWriteBytes() > 0;
+  }
+
+  @Override
+  public void channelRead(ChannelHandlerContext ctx, Object msg) {
+    conn.onMessage((Message) msg);
+  }
+
+  @Override
+  public void channelReadComplete(ChannelHandlerContext ctx) {
+    conn.onReadComplete();
+  }
+
+  @Override
+  public void channelWritabilityChanged(ChannelHandlerContext ctx) throws Exception {
+    if (ctx.channel().isWritable()) {
+      conn.drainNow();
+    }
+    super.channelWritabilityChanged(ctx);
+  }
+
+  @Override
+  public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+    FrameFormatException framing = FrameDecoder.framingError(cause);
+    fail(ctx, framing != null ? framing : cause);
+  }
+
+  private void fail(ChannelHandlerContext ctx, Throwable cause) {
+    if (failure == null) {
+      failure = cause;
+      log.debug("{} failed: {}", conn, cause.toString());
+    }
+    ctx.close();
+  }
+
+  @Override
+  public void channelInactive(ChannelHandlerContext ctx) throws Exception {
+    Throwable why = failure;
+    if (why == null) {
+      why = new IOException("connection closed by peer " + ctx.channel().remoteAddress());
+    }
+    conn.onChannelClosed(ctx.channel(), why);
+    super.channelInactive(ctx);
+  }
+}

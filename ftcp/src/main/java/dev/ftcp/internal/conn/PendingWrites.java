@@ -1,0 +1,99 @@
+package dev.ftcp.internal.conn;
+
+import dev.ftcp.Message;
+
+/**
+ * Messages taken from the ring and not yet confirmed taken by the kernel, oldest first:
+ * first those written in batches whose promises are still open ({@link #written()}), then
+ * those waiting to be written (to be resent after a redial, or beyond the last batch).
+ * A growable array ring of (message, id) pairs; event loop only.
+ */
+final class PendingWrites {
+  private Message[] messages = new Message[64];
+  private long[] ids = new long[64];
+  private int head;
+  private int size;
+  private int written;
+
+  int size() {
+    return size;
+  }
+
+  /** How many of the oldest entries are in batches handed to the channel. */
+  int written() {
+    return written;
+  }
+
+  /** Entries not yet in any batch. */
+  int unwritten() {
+    return size - written;
+  }
+
+  boolean isEmpty() {
+    return size == 0;
+  }
+
+  void add(Message m, long id) {
+    if (size == messages.length) {
+      grow();
+    }
+    int i = (head + size) & (messages.length - 1);
+    messages[i] = m;
+    ids[i] = id;
+    size++;
+  }
+
+  /** Entry {@code k} counted from the oldest. */
+  Message message(int k) {
+    return messages[(head + k) & (messages.length - 1)];
+  }
+
+  long id(int k) {
+    return ids[(head + k) & (messages.length - 1)];
+  }
+
+  /** Marks the next {@code n} unwritten entries as written in a batch. */
+  void markWritten(int n) {
+    written += n;
+  }
+
+  /** The kernel took the oldest {@code n} entries: forget them. */
+  void confirm(int n) {
+    for (int k = 0; k < n; k++) {
+      messages[(head + k) & (messages.length - 1)] = null;
+    }
+    head = (head + n) & (messages.length - 1);
+    size -= n;
+    written -= n;
+  }
+
+  /** A batch of {@code n} written entries failed: they go back to waiting (they stay oldest). */
+  void unmarkWritten(int n) {
+    written -= n;
+  }
+
+  /** Drops everything; returns how many. */
+  int clear() {
+    int n = size;
+    while (size > 0) {
+      messages[head] = null;
+      head = (head + 1) & (messages.length - 1);
+      size--;
+    }
+    written = 0;
+    return n;
+  }
+
+  private void grow() {
+    int n = messages.length;
+    Message[] m = new Message[n * 2];
+    long[] id = new long[n * 2];
+    for (int k = 0; k < size; k++) {
+      m[k] = messages[(head + k) & (n - 1)];
+      id[k] = ids[(head + k) & (n - 1)];
+    }
+    messages = m;
+    ids = id;
+    head = 0;
+  }
+}

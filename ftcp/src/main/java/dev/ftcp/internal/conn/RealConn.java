@@ -1,0 +1,1027 @@
+package dev.ftcp.internal.conn;
+
+import dev.ftcp.Conn;
+import dev.ftcp.ConnStats;
+import dev.ftcp.ConnectionClosedException;
+import dev.ftcp.FtcpTimeoutException;
+import dev.ftcp.Message;
+import dev.ftcp.Options;
+import dev.ftcp.Reader;
+import dev.ftcp.internal.Durations;
+import dev.ftcp.internal.IoGroup;
+import dev.ftcp.internal.SerialExecutor;
+import dev.ftcp.internal.Waiters;
+import dev.ftcp.internal.codec.FrameCodec;
+import dev.ftcp.internal.codec.FrameDecoder;
+import dev.ftcp.internal.tls.TlsHandlers;
+import io.netty.bootstrap.Bootstrap;
+import io.netty.buffer.ByteBuf;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.ChannelPipeline;
+import io.netty.channel.ChannelProgressiveFuture;
+import io.netty.channel.ChannelProgressiveFutureListener;
+import io.netty.channel.EventLoop;
+import io.netty.channel.WriteBufferWaterMark;
+import io.netty.handler.timeout.IdleStateHandler;
+import java.io.IOException;
+import java.io.InterruptedIOException;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.net.InetSocketAddress;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The one implementation of {@link Conn}, for both sides: a client connection redials, a server
+ * connection does not. See the package documentation for which thread does what; in short,
+ * fields marked "event loop" are touched only on {@link #loop}, the rest are thread-safe.
+ */
+final class RealConn implements Conn {
+  private static final Logger log = LoggerFactory.getLogger(RealConn.class);
+
+  static final int OPEN = 0;
+  static final int CLOSING = 1;
+  static final int CLOSED = 2;
+  static final int FAILED = 3;
+
+  /** A batch is cut at this many bytes or messages: big enough to amortize, small enough to pipeline. */
+  private static final int BATCH_BYTES = 32 * 1024;
+  private static final int BATCH_MESSAGES = 1024;
+  /** Timed-out request IDs remembered so that their late replies are recognized. */
+  private static final int TIMED_OUT_MEMORY = 4096;
+  static final WriteBufferWaterMark WATER_MARK = new WriteBufferWaterMark(64 * 1024, 256 * 1024);
+  private static final RealReader[] NO_READERS = new RealReader[0];
+
+  private static final VarHandle STATE;
+
+  static {
+    try {
+      STATE = MethodHandles.lookup().findVarHandle(RealConn.class, "state", int.class);
+    } catch (ReflectiveOperationException e) {
+      throw new ExceptionInInitializerError(e);
+    }
+  }
+
+  final Options options;
+  private final boolean client;
+  private final InetSocketAddress peer;
+  final EventLoop loop;
+  private final int prefix;
+  private final int readerDepth;
+  private final SerialExecutor events;
+  private final Bootstrap bootstrap; // client only
+  private final Backoff backoff;
+  private final Runnable drainTask = this::drain;
+  private final Runnable resumeTask = this::resumeCheck;
+  private final Runnable onTerminated;
+
+  // Write side.
+  private final WriteRing ring;
+  private final AtomicBoolean drainScheduled = new AtomicBoolean();
+  private final AtomicLong seq = new AtomicLong();
+  private final PendingWrites pending = new PendingWrites(); // event loop
+  private boolean batchFailedOnChannel; // event loop
+
+  // Read side.
+  private volatile RealReader[] readers = NO_READERS; // written on the event loop
+  private final ArrayDeque<Message> backlog = new ArrayDeque<>(); // event loop until terminal
+  private volatile boolean readPaused;
+  private final AtomicBoolean resumeScheduled = new AtomicBoolean();
+  private final ConcurrentHashMap<Long, PendingRequest> requests = new ConcurrentHashMap<>();
+  private final Map<Long, Boolean> timedOut = new LinkedHashMap<>(16, 0.75f, false) {
+    private static final long serialVersionUID = 1L;
+
+    @Override
+    protected boolean removeEldestEntry(Map.Entry<Long, Boolean> eldest) {
+      return size() > TIMED_OUT_MEMORY;
+    }
+  }; // event loop
+  private final List<PendingRequest> answeredAsync = new ArrayList<>(); // event loop
+
+  // Lifecycle.
+  private volatile int state = OPEN;
+  private volatile Throwable terminalCause;
+  private volatile Channel channel; // the ready channel; null while dialing or after the end
+  private Channel connecting; // event loop: a dial attempt not yet ready
+  private boolean everReady; // event loop
+  private int attempts; // event loop
+  private long failedAtNanos; // event loop
+  private Throwable lastError; // event loop
+  private ScheduledFuture<?> lingerTimer; // event loop
+  private ScheduledFuture<?> redialTimer; // event loop
+  final CompletableFuture<Void> ready = new CompletableFuture<>();
+  private final CompletableFuture<Void> terminated = new CompletableFuture<>();
+  private final AtomicBoolean groupReleased = new AtomicBoolean();
+
+  private volatile long readDeadline = Long.MAX_VALUE;
+  private volatile long writeDeadline = Long.MAX_VALUE;
+
+  // Counters: written by the event loop only (discarded also by threads that find the end).
+  private volatile long messagesIn;
+  private volatile long bytesIn;
+  private volatile long messagesOut;
+  private volatile long bytesOut;
+  private volatile long redials;
+  private volatile long lateReplies;
+  private final AtomicLong discarded = new AtomicLong();
+
+  private RealConn(Options options, boolean client, InetSocketAddress peer, EventLoop loop,
+      Runnable onTerminated) {
+    this.options = options;
+    this.client = client;
+    this.peer = peer;
+    this.loop = loop;
+    this.onTerminated = onTerminated;
+    this.prefix = FrameCodec.prefixLength(options.bigFrames());
+    this.readerDepth = options.readerBufferDepth();
+    this.ring = new WriteRing(options.writeQueueDepth());
+    this.events = new SerialExecutor(options.callbackExecutor());
+    this.backoff = new Backoff(options.redialBackoff(), options.maxRedialBackoff(),
+        () -> ThreadLocalRandom.current().nextDouble());
+    if (client) {
+      this.bootstrap = new Bootstrap()
+          .group(loop)
+          .channel(IoGroup.socketChannel())
+          .option(ChannelOption.TCP_NODELAY, true)
+          .option(ChannelOption.SO_KEEPALIVE, options.keepAlive())
+          .option(ChannelOption.WRITE_BUFFER_WATER_MARK, WATER_MARK)
+          .option(ChannelOption.CONNECT_TIMEOUT_MILLIS,
+              (int) Math.min(Integer.MAX_VALUE, options.connectTimeout().toMillis()))
+          .handler(new ChannelInitializer<Channel>() {
+            @Override
+            protected void initChannel(Channel ch) {
+              initPipeline(ch);
+            }
+          });
+    } else {
+      this.bootstrap = null;
+    }
+  }
+
+  /** A client connection; call {@link #startDial()} next, on any thread. */
+  static RealConn client(Options options, InetSocketAddress address, EventLoop loop) {
+    return new RealConn(options, true, address, loop, () -> {});
+  }
+
+  /**
+   * A server connection over an accepted channel; call on the channel's event loop, from its
+   * initializer. {@code onTerminated} runs once when the connection ends.
+   */
+  static RealConn server(Options options, Channel ch, Runnable onTerminated) {
+    RealConn c = new RealConn(options, false, (InetSocketAddress) ch.remoteAddress(),
+        ch.eventLoop(), onTerminated);
+    c.connecting = ch;
+    c.initPipeline(ch);
+    return c;
+  }
+
+  // ---------------------------------------------------------------------------------------
+  // Pipeline and channel events (event loop)
+
+  private void initPipeline(Channel ch) {
+    ChannelPipeline p = ch.pipeline();
+    if (options.tls() != null) {
+      p.addLast("tls", client
+          ? TlsHandlers.newClientHandler(options.tls(), ch.alloc(), peer.getHostString(),
+              peer.getPort())
+          : TlsHandlers.newServerHandler(options.tls(), ch.alloc()));
+    }
+    long idle = client ? 0 : options.idleTimeout().toNanos();
+    long writeTimeout = options.writeTimeout().toNanos();
+    if (idle > 0 || writeTimeout > 0) {
+      p.addLast("idle", new IdleStateHandler(true, idle, writeTimeout, 0, TimeUnit.NANOSECONDS));
+    }
+    FrameDecoder decoder = new FrameDecoder(options.bigFrames(), options.maxFrameLength());
+    p.addLast("frames", decoder);
+    p.addLast("ftcp", new ConnHandler(this, decoder, options.tls() != null));
+  }
+
+  /** The channel is usable: connected, and for TLS, the handshake is done. */
+  void onReady(Channel ch) {
+    if (ch != connecting) {
+      ch.close();
+      return;
+    }
+    connecting = null;
+    if (state >= CLOSED) {
+      ch.close();
+      return;
+    }
+    channel = ch;
+    batchFailedOnChannel = false;
+    if (readPaused) {
+      ch.config().setAutoRead(false);
+    }
+    if (!everReady) {
+      everReady = true;
+      events.execute(() -> options.stateListener().connected(this));
+      ready.complete(null);
+    } else {
+      redials++;
+      int n = attempts;
+      events.execute(() -> options.stateListener().redialed(this, n));
+    }
+    attempts = 0;
+    lastError = null;
+    drain();
+    if (state == CLOSING) {
+      startClose();
+    }
+  }
+
+  /** A channel of this connection closed, with the failure that closed it if one is known. */
+  void onChannelClosed(Channel ch, Throwable cause) {
+    if (ch == connecting) {
+      connecting = null;
+      attemptFailed(cause != null ? cause
+          : new ConnectionClosedException("connection to " + peer + " closed while opening"));
+      return;
+    }
+    if (ch != channel) {
+      return;
+    }
+    channel = null;
+    if (state == CLOSING) {
+      terminate(CLOSED, null);
+      return;
+    }
+    if (state != OPEN) {
+      return;
+    }
+    Throwable why = cause != null ? cause
+        : new ConnectionClosedException("connection closed by " + peer);
+    if (!client) {
+      terminate(FAILED, why);
+      return;
+    }
+    log.debug("connection to {} broke, redialing: {}", peer, why.toString());
+    events.execute(() -> options.stateListener().disconnected(this, why));
+    failedAtNanos = System.nanoTime();
+    lastError = why;
+    attempts = 0;
+    dialAttempt();
+  }
+
+  /** Starts the first dial of a client connection; the outcome completes {@link #ready}. */
+  void startDial() {
+    if (!runOnLoop(this::dialAttempt)) {
+      ready.completeExceptionally(new ConnectionClosedException("ftcp is shutting down"));
+    }
+  }
+
+  private void dialAttempt() {
+    redialTimer = null;
+    if (state == CLOSING && everReady) {
+      terminate(CLOSED, null);
+      return;
+    }
+    if (state != OPEN && everReady) {
+      return;
+    }
+    attempts++;
+    ChannelFuture f = bootstrap.connect(peer);
+    connecting = f.channel();
+    f.addListener((ChannelFuture done) -> {
+      if (!done.isSuccess() && done.channel() == connecting) {
+        connecting = null;
+        attemptFailed(done.cause());
+      }
+    });
+  }
+
+  private void attemptFailed(Throwable cause) {
+    lastError = cause;
+    if (!everReady) {
+      ready.completeExceptionally(cause);
+      terminate(FAILED, cause);
+      return;
+    }
+    if (state == CLOSING) {
+      terminate(CLOSED, null);
+      return;
+    }
+    if (state != OPEN) {
+      return;
+    }
+    long now = System.nanoTime();
+    long deadline = failedAtNanos + options.redialTimeout().toNanos();
+    if (now - deadline >= 0) {
+      log.debug("giving up on {} after {} attempts: {}", peer, attempts, cause.toString());
+      terminate(FAILED, cause);
+      return;
+    }
+    long wait = Math.min(backoff.delayNanos(attempts), deadline - now);
+    redialTimer = loop.schedule(this::dialAttempt, wait, TimeUnit.NANOSECONDS);
+  }
+
+  // ---------------------------------------------------------------------------------------
+  // Write path
+
+  @Override
+  public long write(Message msg) throws IOException {
+    check(msg);
+    IoGroup.checkMayBlock("Conn.write");
+    acquire();
+    long id = msg.id() != 0 ? msg.id() : seq.incrementAndGet();
+    ring.publish(msg, id);
+    scheduleDrain();
+    return id;
+  }
+
+  /** Queues a message whose ID is already decided (requests). */
+  private void enqueue(Message msg, long id) throws IOException {
+    acquire();
+    ring.publish(msg, id);
+    scheduleDrain();
+  }
+
+  private void check(Message msg) {
+    if (msg == null) {
+      throw new IllegalArgumentException("message is null");
+    }
+    if (msg.id() < 0 || msg.id() > Message.MAX_ID) {
+      throw new IllegalArgumentException("ID " + Long.toUnsignedString(msg.id())
+          + " is outside 0..2^56-1, what an 8-byte varint slot holds");
+    }
+    if (msg.repId() < 0 || msg.repId() > Message.MAX_ID) {
+      throw new IllegalArgumentException("RepID " + Long.toUnsignedString(msg.repId())
+          + " is outside 0..2^56-1, what an 8-byte varint slot holds");
+    }
+    if (msg.data().length > options.maxPayloadLength()) {
+      throw new IllegalArgumentException("payload of " + msg.data().length
+          + " bytes is longer than the " + options.maxPayloadLength()
+          + " a frame can carry (maxFrameLength " + options.maxFrameLength() + " - 16)");
+    }
+  }
+
+  /** Takes a ring permit, parking while the ring is full. */
+  private void acquire() throws IOException {
+    for (;;) {
+      if (state != OPEN) {
+        throw closedException();
+      }
+      if (ring.tryAcquire()) {
+        if (state != OPEN) { // closing began meanwhile: close() may not wait for this message
+          ring.release(1);
+          throw closedException();
+        }
+        return;
+      }
+      long deadline = writeDeadline;
+      if (deadline != Long.MAX_VALUE && System.nanoTime() - deadline >= 0) {
+        throw new FtcpTimeoutException("write deadline passed while the write queue was full ("
+            + options.writeQueueDepth() + " messages)");
+      }
+      Waiters w = ring.blockedWriters();
+      w.add();
+      try {
+        if (ring.size() >= options.writeQueueDepth() && state == OPEN
+            && deadline == writeDeadline) {
+          Waiters.park(this, deadline);
+        }
+      } finally {
+        w.remove();
+      }
+      if (Thread.interrupted()) {
+        Thread.currentThread().interrupt();
+        throw new InterruptedIOException("interrupted while the write queue was full");
+      }
+    }
+  }
+
+  private void scheduleDrain() {
+    if (!drainScheduled.get() && drainScheduled.compareAndSet(false, true)) {
+      if (!runOnLoop(drainTask)) {
+        drainScheduled.set(false);
+        discardQueued();
+      }
+    }
+  }
+
+  /** Event loop: the channel has room again. */
+  void drainNow() {
+    drain();
+  }
+
+  /** Event loop: moves queued messages to the socket in batches, one flush at the end. */
+  private void drain() {
+    drainScheduled.set(false); // before polling: a message published after this reschedules
+    if (state >= CLOSED) {
+      discardQueued();
+      return;
+    }
+    Channel ch = channel;
+    if (ch == null) {
+      return; // dialing: the ring keeps what was written
+    }
+    boolean wrote = false;
+    while (ch.isWritable()) {
+      int start = pending.written();
+      int count = 0;
+      int bytes = 0;
+      int unwritten = pending.unwritten();
+      while (count < unwritten && bytes < BATCH_BYTES && count < BATCH_MESSAGES) {
+        bytes += FrameCodec.frameSize(pending.message(start + count).data().length, prefix);
+        count++;
+      }
+      int taken = 0;
+      while (bytes < BATCH_BYTES && count < BATCH_MESSAGES) {
+        Message m = ring.peek();
+        if (m == null) {
+          break;
+        }
+        pending.add(m, ring.peekId());
+        ring.advance();
+        taken++;
+        count++;
+        bytes += FrameCodec.frameSize(m.data().length, prefix);
+      }
+      ring.release(taken);
+      if (count == 0) {
+        break;
+      }
+      ByteBuf buf = ch.alloc().ioBuffer(bytes);
+      for (int k = 0; k < count; k++) {
+        Message m = pending.message(start + k);
+        FrameCodec.encode(buf, pending.id(start + k), m.repId(), m.data(), prefix);
+      }
+      pending.markWritten(count);
+      ch.write(buf, ch.newProgressivePromise().addListener(new Batch(count, bytes)));
+      wrote = true;
+    }
+    if (wrote) {
+      ch.flush();
+    }
+    if (state == CLOSING) {
+      maybeFinishClose();
+    }
+  }
+
+  /** A batch written as one buffer; its promise tells how far the kernel took it. */
+  private final class Batch implements ChannelProgressiveFutureListener {
+    private final int count;
+    private final int bytes;
+    private long progress;
+
+    Batch(int count, int bytes) {
+      this.count = count;
+      this.bytes = bytes;
+    }
+
+    @Override
+    public void operationProgressed(ChannelProgressiveFuture f, long progress, long total) {
+      this.progress = progress;
+    }
+
+    @Override
+    public void operationComplete(ChannelProgressiveFuture f) {
+      batchDone(this, f.isSuccess());
+    }
+  }
+
+  private void batchDone(Batch b, boolean ok) {
+    if (ok) {
+      pending.confirm(b.count);
+      messagesOut += b.count;
+      bytesOut += b.bytes;
+    } else {
+      // Frames the kernel took whole before the link broke count as sent (TCP may still lose
+      // them); the rest, starting with a frame cut in the middle, go again after a redial.
+      // Only the oldest failed batch can have progress, and it is the oldest in pending.
+      int sent = 0;
+      long sentBytes = 0;
+      if (!batchFailedOnChannel && b.progress > 0) {
+        for (int k = 0; k < b.count; k++) {
+          long size = FrameCodec.frameSize(pending.message(k).data().length, prefix);
+          if (sentBytes + size > b.progress) {
+            break;
+          }
+          sentBytes += size;
+          sent++;
+        }
+        pending.confirm(sent);
+        messagesOut += sent;
+        bytesOut += sentBytes;
+      }
+      batchFailedOnChannel = true;
+      pending.unmarkWritten(b.count - sent);
+    }
+    if (state == CLOSING) {
+      maybeFinishClose();
+    }
+  }
+
+  private void discardQueued() {
+    int n = ring.discardAll();
+    if (n > 0) {
+      discarded.addAndGet(n);
+    }
+  }
+
+  // ---------------------------------------------------------------------------------------
+  // Read path (event loop unless noted)
+
+  void onMessage(Message m) {
+    messagesIn++;
+    bytesIn += FrameCodec.frameSize(m.data().length, prefix);
+    long repId = m.repId();
+    boolean answered = false;
+    boolean late = false;
+    if (repId != 0) {
+      PendingRequest p = requests.isEmpty() ? null : requests.remove(repId);
+      if (p != null) {
+        answered = true;
+        answer(p, m);
+      } else {
+        late = !timedOut.isEmpty() && timedOut.remove(repId) != null;
+      }
+    }
+    RealReader[] rs = readers;
+    boolean delivered = false;
+    for (RealReader r : rs) {
+      if (!r.isClosed()) {
+        delivered = true;
+        if (r.offer(m) >= readerDepth) {
+          pauseReading();
+        }
+      }
+    }
+    if (delivered || answered) {
+      return;
+    }
+    if (late) {
+      lateReplies++;
+      return;
+    }
+    backlog.add(m);
+    if (backlog.size() >= readerDepth) {
+      pauseReading();
+    }
+  }
+
+  private void answer(PendingRequest p, Message m) {
+    if (p.async) {
+      if (p.timeout != null) {
+        p.timeout.cancel(false);
+      }
+      p.reply = m;
+      answeredAsync.add(p);
+    } else {
+      p.future.complete(m);
+    }
+  }
+
+  /** The end of one socket read: wake readers and hand async replies over, once per batch. */
+  void onReadComplete() {
+    for (RealReader r : readers) {
+      r.wakeIfWaiting();
+    }
+    if (!answeredAsync.isEmpty()) {
+      PendingRequest[] done = answeredAsync.toArray(new PendingRequest[0]);
+      answeredAsync.clear();
+      options.callbackExecutor().execute(() -> {
+        for (PendingRequest p : done) {
+          p.future.complete(p.reply);
+        }
+      });
+    }
+    if (readPaused) {
+      resumeCheck(); // a reader may have drained while this batch filled it: see taken()
+    }
+  }
+
+  private void pauseReading() {
+    if (!readPaused) {
+      readPaused = true;
+      Channel ch = channel;
+      if (ch != null) {
+        ch.config().setAutoRead(false);
+      }
+    }
+  }
+
+  /** Any thread: a reader took a message and has {@code sizeAfter} left. */
+  void taken(int sizeAfter) {
+    if (readPaused && sizeAfter <= readerDepth / 2 && !resumeScheduled.get()
+        && resumeScheduled.compareAndSet(false, true)) {
+      if (!runOnLoop(resumeTask)) {
+        resumeScheduled.set(false);
+      }
+    }
+  }
+
+  private void resumeCheck() {
+    resumeScheduled.set(false);
+    if (!readPaused) {
+      return;
+    }
+    for (RealReader r : readers) {
+      if (!r.isClosed() && r.size() >= readerDepth) {
+        return;
+      }
+    }
+    if (backlog.size() >= readerDepth) {
+      return;
+    }
+    readPaused = false;
+    Channel ch = channel;
+    if (ch != null) {
+      ch.config().setAutoRead(true);
+    }
+  }
+
+  @Override
+  public Reader reader() {
+    RealReader r = new RealReader(this);
+    if (isTerminal() || !runOnLoop(() -> addReader(r))) {
+      addReader(r);
+    }
+    return r;
+  }
+
+  /** Event loop, or any thread once terminal (then the event loop no longer touches these). */
+  private void addReader(RealReader r) {
+    synchronized (backlog) {
+      if (r.isClosed()) {
+        return;
+      }
+      RealReader[] rs = readers;
+      RealReader[] more = Arrays.copyOf(rs, rs.length + 1);
+      more[rs.length] = r;
+      readers = more;
+      Message m;
+      while ((m = backlog.poll()) != null) {
+        r.offer(m);
+      }
+    }
+    r.wakeIfWaiting();
+    if (readPaused && !isTerminal()) {
+      resumeCheck();
+    }
+  }
+
+  /** Any thread. */
+  void readerClosed(RealReader r) {
+    Runnable remove = () -> {
+      synchronized (backlog) {
+        RealReader[] rs = readers;
+        int i = Arrays.asList(rs).indexOf(r);
+        if (i >= 0) {
+          RealReader[] fewer = new RealReader[rs.length - 1];
+          System.arraycopy(rs, 0, fewer, 0, i);
+          System.arraycopy(rs, i + 1, fewer, i, rs.length - i - 1);
+          readers = fewer;
+        }
+      }
+      if (readPaused && !isTerminal()) {
+        resumeCheck();
+      }
+    };
+    if (isTerminal() || !runOnLoop(remove)) {
+      remove.run();
+    }
+  }
+
+  // ---------------------------------------------------------------------------------------
+  // Requests
+
+  @Override
+  public Message request(Message msg, Duration timeout) throws IOException {
+    Objects.requireNonNull(timeout, "timeout");
+    IoGroup.checkMayBlock("Conn.request");
+    PendingRequest p = send(msg, false);
+    try {
+      return p.future.get(Math.max(0, timeout.toNanos()), TimeUnit.NANOSECONDS);
+    } catch (TimeoutException e) {
+      if (requests.remove(p.id, p)) {
+        rememberTimedOut(p.id);
+        throw new FtcpTimeoutException("no reply to request " + p.id + " within " + Durations.human(timeout));
+      }
+      return join(p.future); // the reply won the race; it is being completed now
+    } catch (ExecutionException e) {
+      throw rethrow(e.getCause());
+    } catch (InterruptedException e) {
+      requests.remove(p.id, p);
+      Thread.currentThread().interrupt();
+      throw new InterruptedIOException("interrupted while waiting for a reply");
+    }
+  }
+
+  @Override
+  public CompletableFuture<Message> requestAsync(Message msg, Duration timeout)
+      throws IOException {
+    Objects.requireNonNull(timeout, "timeout");
+    IoGroup.checkMayBlock("Conn.requestAsync");
+    PendingRequest p = send(msg, true);
+    try {
+      p.timeout = loop.schedule(() -> {
+        if (requests.remove(p.id, p)) {
+          timedOut.put(p.id, Boolean.TRUE);
+          FtcpTimeoutException e =
+              new FtcpTimeoutException("no reply to request " + p.id + " within " + Durations.human(timeout));
+          options.callbackExecutor().execute(() -> p.future.completeExceptionally(e));
+        }
+      }, Math.max(0, timeout.toNanos()), TimeUnit.NANOSECONDS);
+    } catch (RejectedExecutionException e) {
+      failRequest(p); // the connection ended meanwhile
+    }
+    return p.future;
+  }
+
+  private PendingRequest send(Message msg, boolean async) throws IOException {
+    check(msg);
+    long id = msg.id() != 0 ? msg.id() : seq.incrementAndGet();
+    PendingRequest p = new PendingRequest(id, async);
+    if (requests.putIfAbsent(id, p) != null) {
+      throw new IllegalStateException("a request with ID " + id + " is already in flight");
+    }
+    try {
+      enqueue(msg, id);
+    } catch (IOException | RuntimeException e) {
+      requests.remove(id, p);
+      throw e;
+    }
+    if (isTerminal()) {
+      failRequest(p); // the end's sweep may have run before this request was registered
+    }
+    return p;
+  }
+
+  private void rememberTimedOut(long id) {
+    runOnLoop(() -> timedOut.put(id, Boolean.TRUE));
+  }
+
+  private void failRequest(PendingRequest p) {
+    if (requests.remove(p.id, p)) {
+      ConnectionClosedException e = closedException();
+      if (p.async) {
+        options.callbackExecutor().execute(() -> p.future.completeExceptionally(e));
+      } else {
+        p.future.completeExceptionally(e);
+      }
+    }
+  }
+
+  private static Message join(CompletableFuture<Message> f) throws IOException {
+    try {
+      return f.join();
+    } catch (java.util.concurrent.CompletionException e) {
+      throw rethrow(e.getCause());
+    }
+  }
+
+  private static IOException rethrow(Throwable t) {
+    if (t instanceof IOException) {
+      return (IOException) t;
+    }
+    if (t instanceof RuntimeException) {
+      throw (RuntimeException) t;
+    }
+    if (t instanceof Error) {
+      throw (Error) t;
+    }
+    return new IOException(t);
+  }
+
+  // ---------------------------------------------------------------------------------------
+  // Deadlines
+
+  static long deadlineAfter(Duration timeout) {
+    long now = System.nanoTime();
+    long n = timeout.isNegative() ? 0 : saturatedNanos(timeout);
+    long d = now + n;
+    return (n == Long.MAX_VALUE || d - now < 0 || d == Long.MAX_VALUE) ? Long.MAX_VALUE - 1 : d;
+  }
+
+  private static long saturatedNanos(Duration d) {
+    try {
+      return d.toNanos();
+    } catch (ArithmeticException e) {
+      return Long.MAX_VALUE;
+    }
+  }
+
+  private static long deadlineAt(Instant t) {
+    if (t == null) {
+      return Long.MAX_VALUE;
+    }
+    return deadlineAfter(Duration.between(Instant.now(), t));
+  }
+
+  long readDeadlineNanos() {
+    return readDeadline;
+  }
+
+  @Override
+  public void setDeadline(Instant deadline) {
+    setReadDeadline(deadline);
+    setWriteDeadline(deadline);
+  }
+
+  @Override
+  public void setReadDeadline(Instant deadline) {
+    readDeadline = deadlineAt(deadline);
+    for (RealReader r : readers) {
+      r.wakeIfWaiting();
+    }
+  }
+
+  @Override
+  public void setWriteDeadline(Instant deadline) {
+    writeDeadline = deadlineAt(deadline);
+    ring.blockedWriters().wakeAll();
+  }
+
+  // ---------------------------------------------------------------------------------------
+  // Closing and the end
+
+  @Override
+  public void close() {
+    if (STATE.compareAndSet(this, OPEN, CLOSING)) {
+      ring.blockedWriters().wakeAll();
+      if (!runOnLoop(this::startClose)) {
+        terminate(CLOSED, null);
+      }
+    }
+    if (!IoGroup.onIoThread()) {
+      try {
+        terminated.get(options.closeLinger().toMillis() + 5_000, TimeUnit.MILLISECONDS);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      } catch (ExecutionException | TimeoutException e) {
+        log.warn("closing the connection to {} took longer than expected", peer);
+      }
+    }
+  }
+
+  private void startClose() {
+    if (state != CLOSING) {
+      return;
+    }
+    if (channel == null) {
+      // Redialing, or a server connection still in its TLS handshake: nothing can be sent.
+      if (connecting != null) {
+        connecting.close();
+      }
+      terminate(CLOSED, null);
+      return;
+    }
+    drain();
+    if (state == CLOSING && lingerTimer == null) {
+      lingerTimer = loop.schedule(this::closeChannel, options.closeLinger().toNanos(),
+          TimeUnit.NANOSECONDS);
+    }
+  }
+
+  private void maybeFinishClose() {
+    if (ring.size() == 0 && pending.isEmpty()) {
+      closeChannel();
+    }
+  }
+
+  private void closeChannel() {
+    Channel ch = channel;
+    if (ch != null) {
+      ch.close();
+    } else if (state == CLOSING) {
+      terminate(CLOSED, null);
+    }
+  }
+
+  /** Event loop (or any thread when the loop is gone): the connection ends for good. */
+  private void terminate(int endState, Throwable cause) {
+    int s = state;
+    if (s >= CLOSED) {
+      return;
+    }
+    terminalCause = cause;
+    state = endState;
+    channel = null;
+    if (lingerTimer != null) {
+      lingerTimer.cancel(false);
+    }
+    if (redialTimer != null) {
+      redialTimer.cancel(false);
+    }
+    int dropped = pending.clear();
+    if (dropped > 0) {
+      discarded.addAndGet(dropped);
+    }
+    discardQueued();
+    for (PendingRequest p : requests.values()) {
+      failRequest(p);
+    }
+    ring.blockedWriters().wakeAll();
+    for (RealReader r : readers) {
+      r.wakeIfWaiting();
+    }
+    if (everReady || !client) {
+      if (endState == CLOSED) {
+        events.execute(() -> options.stateListener().closed(this));
+      } else if (client) {
+        events.execute(() -> options.stateListener().gaveUp(this, cause));
+      }
+    }
+    terminated.complete(null);
+    onTerminated.run();
+    if (groupReleased.compareAndSet(false, true)) {
+      IoGroup.release();
+    }
+  }
+
+  boolean isTerminal() {
+    return state >= CLOSED;
+  }
+
+  ConnectionClosedException closedException() {
+    Throwable cause = terminalCause;
+    int s = state;
+    if (s == OPEN || s == CLOSING || s == CLOSED) {
+      return new ConnectionClosedException("connection to " + peer + " is closed");
+    }
+    if (client && everReady) {
+      return new ConnectionClosedException("connection to " + peer + " gave up redialing after "
+          + Durations.human(options.redialTimeout()) + (cause != null ? ": " + cause.getMessage() : ""), cause);
+    }
+    return new ConnectionClosedException("connection to " + peer + " failed"
+        + (cause != null ? ": " + cause.getMessage() : ""), cause);
+  }
+
+  /** Runs a task on the event loop; false when the loop no longer takes tasks. */
+  private boolean runOnLoop(Runnable task) {
+    try {
+      loop.execute(task);
+      return true;
+    } catch (RejectedExecutionException e) {
+      return false;
+    }
+  }
+
+  CompletableFuture<Void> terminated() {
+    return terminated;
+  }
+
+  /** Hands the I/O-group reference back without closing (a dial that never connected). */
+  void abandon() {
+    if (groupReleased.compareAndSet(false, true)) {
+      IoGroup.release();
+    }
+  }
+
+  // ---------------------------------------------------------------------------------------
+  // Observers
+
+  @Override
+  public InetSocketAddress localAddress() {
+    Channel ch = channel;
+    return ch == null ? null : (InetSocketAddress) ch.localAddress();
+  }
+
+  @Override
+  public InetSocketAddress remoteAddress() {
+    Channel ch = channel;
+    if (ch != null && ch.remoteAddress() != null) {
+      return (InetSocketAddress) ch.remoteAddress();
+    }
+    return peer;
+  }
+
+  @Override
+  public ConnStats stats() {
+    return new ConnStats(messagesIn, bytesIn, messagesOut, bytesOut, redials, ring.size(),
+        lateReplies, discarded.get());
+  }
+
+  @Override
+  public boolean isOpen() {
+    return state == OPEN;
+  }
+
+  @Override
+  public String toString() {
+    return (client ? "Conn[client to " : "Conn[server from ") + peer + ", "
+        + new String[] {"open", "closing", "closed", "failed"}[state] + "]";
+  }
+}

@@ -1,0 +1,196 @@
+package dev.ftcp.internal.conn;
+
+import dev.ftcp.Conn;
+import dev.ftcp.ConnectionClosedException;
+import dev.ftcp.FtcpTimeoutException;
+import dev.ftcp.Listener;
+import dev.ftcp.Options;
+import dev.ftcp.internal.IoGroup;
+import dev.ftcp.internal.Waiters;
+import io.netty.bootstrap.ServerBootstrap;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.MultiThreadIoEventLoopGroup;
+import java.io.IOException;
+import java.io.InterruptedIOException;
+import java.net.InetSocketAddress;
+import java.time.Duration;
+import java.util.Objects;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The one implementation of {@link Listener}. Connections are accepted by the I/O threads as
+ * they arrive and wait in a bounded queue for {@link #accept()}; while the queue is full the
+ * server socket is not read, so further clients wait in the kernel's backlog.
+ */
+final class RealListener implements Listener {
+  private static final Logger log = LoggerFactory.getLogger(RealListener.class);
+
+  private final Options options;
+  private final Channel serverChannel;
+  private final ConcurrentLinkedQueue<RealConn> accepted = new ConcurrentLinkedQueue<>();
+  private final AtomicInteger acceptedSize = new AtomicInteger();
+  private final Waiters acceptors = new Waiters();
+  private final AtomicInteger open = new AtomicInteger();
+  private final AtomicLong refused = new AtomicLong();
+  private final AtomicBoolean closed = new AtomicBoolean();
+  private volatile boolean paused;
+
+  private RealListener(Options options, MultiThreadIoEventLoopGroup group,
+      InetSocketAddress address) throws IOException {
+    this.options = options;
+    ServerBootstrap b = new ServerBootstrap()
+        .group(group)
+        .channel(IoGroup.serverChannel())
+        .option(ChannelOption.SO_BACKLOG, 1024)
+        .option(ChannelOption.SO_REUSEADDR, true)
+        .childOption(ChannelOption.TCP_NODELAY, true)
+        .childOption(ChannelOption.SO_KEEPALIVE, options.keepAlive())
+        .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK, RealConn.WATER_MARK)
+        .childHandler(new ChannelInitializer<Channel>() {
+          @Override
+          protected void initChannel(Channel ch) {
+            onChild(ch);
+          }
+        });
+    ChannelFuture bound = b.bind(address).awaitUninterruptibly();
+    if (!bound.isSuccess()) {
+      Throwable t = bound.cause();
+      if (t instanceof IOException) {
+        throw (IOException) t;
+      }
+      throw new IOException("cannot listen on " + address + ": " + t, t);
+    }
+    this.serverChannel = bound.channel();
+  }
+
+  static Listener listen(Options options, InetSocketAddress address) throws IOException {
+    MultiThreadIoEventLoopGroup group = IoGroup.acquire();
+    try {
+      return new RealListener(options, group, address);
+    } catch (IOException | RuntimeException e) {
+      IoGroup.release();
+      throw e;
+    }
+  }
+
+  /** A child channel's event loop: a new connection. */
+  private void onChild(Channel ch) {
+    if (closed.get()) {
+      ch.close();
+      return;
+    }
+    if (open.incrementAndGet() > options.maxConnections()) {
+      open.decrementAndGet();
+      refused.incrementAndGet();
+      log.debug("refused {}: maxConnections {} reached", ch.remoteAddress(),
+          options.maxConnections());
+      ch.close();
+      return;
+    }
+    IoGroup.acquire(); // the connection's own reference: it may outlive this listener
+    RealConn conn = RealConn.server(options, ch, open::decrementAndGet);
+    conn.ready.thenRun(() -> offer(conn));
+  }
+
+  private void offer(RealConn conn) {
+    if (closed.get()) {
+      conn.close();
+      return;
+    }
+    accepted.add(conn);
+    if (acceptedSize.incrementAndGet() >= options.acceptQueueDepth()) {
+      paused = true;
+      serverChannel.config().setAutoRead(false);
+    }
+    acceptors.wakeAll();
+    if (closed.get()) {
+      drainUnaccepted(); // close() may have swept before this connection was added
+    }
+  }
+
+  @Override
+  public Conn accept() throws IOException {
+    return accept(Long.MAX_VALUE);
+  }
+
+  @Override
+  public Conn accept(Duration timeout) throws IOException {
+    Objects.requireNonNull(timeout, "timeout");
+    return accept(RealConn.deadlineAfter(timeout));
+  }
+
+  private Conn accept(long deadline) throws IOException {
+    IoGroup.checkMayBlock("Listener.accept");
+    for (;;) {
+      if (closed.get()) {
+        throw new ConnectionClosedException("listener on " + address() + " is closed");
+      }
+      RealConn c = accepted.poll();
+      if (c != null) {
+        int left = acceptedSize.decrementAndGet();
+        if (paused && left < options.acceptQueueDepth()) {
+          paused = false;
+          serverChannel.config().setAutoRead(true);
+        }
+        return c;
+      }
+      if (deadline != Long.MAX_VALUE && System.nanoTime() - deadline >= 0) {
+        throw new FtcpTimeoutException("no connection accepted within the timeout");
+      }
+      acceptors.add();
+      try {
+        if (accepted.isEmpty() && !closed.get()) {
+          Waiters.park(this, deadline);
+        }
+      } finally {
+        acceptors.remove();
+      }
+      if (Thread.interrupted()) {
+        Thread.currentThread().interrupt();
+        throw new InterruptedIOException("interrupted while accepting");
+      }
+    }
+  }
+
+  @Override
+  public InetSocketAddress address() {
+    return (InetSocketAddress) serverChannel.localAddress();
+  }
+
+  @Override
+  public long refusedConnections() {
+    return refused.get();
+  }
+
+  @Override
+  public void close() {
+    if (!closed.compareAndSet(false, true)) {
+      return;
+    }
+    serverChannel.close().awaitUninterruptibly();
+    acceptors.wakeAll();
+    drainUnaccepted();
+    IoGroup.release();
+  }
+
+  private void drainUnaccepted() {
+    RealConn c;
+    while ((c = accepted.poll()) != null) {
+      acceptedSize.decrementAndGet();
+      c.close();
+    }
+  }
+
+  @Override
+  public String toString() {
+    return "Listener[" + serverChannel.localAddress() + (closed.get() ? ", closed]" : "]");
+  }
+}

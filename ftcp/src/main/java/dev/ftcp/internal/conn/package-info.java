@@ -1,0 +1,67 @@
+/**
+ * Connections, readers, requests and listeners: the ftcp semantics on top of Netty.
+ *
+ * <h2>Threads</h2>
+ *
+ * One shared Netty event-loop group ({@link dev.ftcp.internal.IoGroup}), referenced by every
+ * open connection and listener and shut down when the last one closes. A connection is pinned
+ * to one event loop for its whole life, across redials, so all of its socket-side state is
+ * confined to that thread and needs no lock. Application threads never touch the socket; the
+ * event loop never blocks and never runs application code (state-listener calls and
+ * {@code requestAsync} completions go to the callback executor).
+ *
+ * <h2>Write path: user thread → ring → event loop → one flush per batch</h2>
+ *
+ * <pre>
+ *  write(msg) [any thread]
+ *    validate; id = msg.id() or seq.incrementAndGet()
+ *    WriteRing.acquire()       permit counter; parks only while writeQueueDepth are queued
+ *    WriteRing.publish(msg,id) claim a slot (one getAndIncrement), store release
+ *    if no drain is scheduled: eventLoop.execute(drain)     (one wake-up per burst, not per write)
+ *
+ *  drain() [event loop]
+ *    while the channel is writable:
+ *      move messages ring → PendingWrites (≤ 32 KiB or 1024 messages), release their permits
+ *      encode the whole batch into ONE pooled buffer, write it with one progressive promise
+ *    flush once
+ *
+ *  batch promise [event loop]
+ *    success: drop the batch's messages from PendingWrites (the kernel has them)
+ *    failure: drop the frames the kernel took whole (promise progress), keep the rest;
+ *             a client resends them first on the next connection, in order
+ * </pre>
+ *
+ * The write path allocates nothing per message: the ring and PendingWrites are arrays of
+ * (message, id) pairs, a batch costs one buffer and one promise. Writers park only on a full
+ * ring, and are unparked by the event loop when it frees slots.
+ *
+ * <h2>Read path: event loop → bounded per-reader buffers → pause socket reads when full</h2>
+ *
+ * <pre>
+ *  socket → [SslHandler] → [IdleStateHandler] → FrameDecoder → ConnHandler.channelRead(msg)
+ *    repId matches a pending request?   complete it (sync: unpark the caller; async: batch
+ *                                       the completion for the callback executor)
+ *    readers open?                      append to every reader's buffer (fan-out)
+ *    else, not a completed reply        append to the backlog (given to the next reader)
+ *    any buffer at readerBufferDepth    channel autoRead off: the peer feels TCP backpressure
+ *  channelReadComplete
+ *    unpark the readers that received something (one wake-up per read batch, not per message)
+ *
+ *  read() [any thread]
+ *    poll own buffer; park while empty; when a reader drains below half its depth while reading
+ *    is paused, it asks the event loop to resume (autoRead on once every buffer has room)
+ * </pre>
+ *
+ * Reading pauses before the next socket read, so a buffer can exceed its depth by what one
+ * socket read decoded (at most one read-buffer's worth of frames); memory stays bounded.
+ *
+ * <h2>Lifecycle</h2>
+ *
+ * A connection owns its ring, PendingWrites, readers, backlog and pending requests; the
+ * channel under it is replaceable. A client connection whose channel fails redials
+ * ({@link dev.ftcp.internal.conn.Backoff}) on the same event loop and, once connected again,
+ * resends PendingWrites and continues draining the ring. A server connection, or a client
+ * that gives up, becomes terminal: writes throw, pending requests fail, queued messages are
+ * discarded and counted, readers drain their buffers and then throw.
+ */
+package dev.ftcp.internal.conn;
