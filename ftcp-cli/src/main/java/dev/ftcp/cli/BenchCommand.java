@@ -62,8 +62,8 @@ final class BenchCommand implements Callable<Integer> {
   private static final Duration PROBE_TIMEOUT = Duration.ofSeconds(1);
   /** How long one request of the latency phase may take before the bench fails. */
   private static final Duration REQUEST_TIMEOUT = Duration.ofSeconds(5);
-  /** How long the throughput phase waits for echoes still in flight when it ends. */
-  private static final long ECHO_GRACE_NANOS = TimeUnit.SECONDS.toNanos(3);
+  /** When the throughput phase ends, it waits for echoes in flight until none came for this long. */
+  private static final long ECHO_STALL_NANOS = TimeUnit.SECONDS.toNanos(2);
 
   @Spec CommandSpec spec;
   @ParentCommand Main main;
@@ -125,22 +125,50 @@ final class BenchCommand implements Callable<Integer> {
       t.setDaemon(true);
       return t;
     });
+    Conn conn = client.dial(address);
     try {
+      // Whether the peer answers decides what can be measured, so it is asked first.
+      boolean echoes = answersRequests(conn, payload);
+      if (!echoes && mode == Mode.LATENCY) {
+        throw new Failure("cannot measure latency: " + noEcho());
+      }
       if (mode != Mode.LATENCY) {
-        throughput(payload, out, timer);
+        throughput(conn, payload, echoes, out, timer);
       }
       if (mode != Mode.THROUGHPUT && !main.stopRequested().isDone()) {
-        latency(payload, out, timer);
+        if (echoes) {
+          // A fresh connection: the first still has echoes of the throughput phase in flight.
+          conn.close();
+          conn = client.dial(address);
+          latency(conn, payload, out, timer);
+        } else {
+          out.println("latency: skipped, " + noEcho());
+        }
       }
     } finally {
+      conn.close();
       timer.shutdownNow();
     }
     return 0;
   }
 
-  private void throughput(byte[] payload, PrintWriter out, ScheduledExecutorService timer)
-      throws InterruptedException {
-    Conn conn = client.dial(address);
+  /** One request: does the peer answer it, as {@code ftcp listen --echo} does? */
+  private static boolean answersRequests(Conn conn, byte[] payload) throws IOException {
+    try {
+      conn.request(Message.of(payload), PROBE_TIMEOUT);
+      return true;
+    } catch (FtcpTimeoutException e) {
+      return false;
+    }
+  }
+
+  private static String noEcho() {
+    return "the peer did not answer a request within " + DurationConverter.format(PROBE_TIMEOUT)
+        + " (run it as 'ftcp listen ADDR --echo')";
+  }
+
+  private void throughput(Conn conn, byte[] payload, boolean echoes, PrintWriter out,
+      ScheduledExecutorService timer) throws InterruptedException {
     AtomicLong echoed = new AtomicLong();
     // Echoes must be read, or the peer's writes back up and, through TCP, stall ours.
     Reader reader = conn.reader();
@@ -162,6 +190,8 @@ final class BenchCommand implements Callable<Integer> {
     long end = start + duration.toNanos();
     // A peer that stops reading would block write() for good: the deadline ends the phase.
     conn.setWriteDeadline(Instant.now().plus(duration));
+    // Ctrl-C: a write blocked on a full queue (a peer gone quiet) gives up at once.
+    var stopWriting = main.stopRequested().thenRun(() -> conn.setWriteDeadline(Instant.now()));
     Progress progress = new Progress(start, () -> conn.stats().messagesOut(), echoed::get, payload.length);
     var ticker = timer.scheduleAtFixedRate(progress::print, interval.toNanos(), interval.toNanos(),
         TimeUnit.NANOSECONDS);
@@ -182,6 +212,7 @@ final class BenchCommand implements Callable<Integer> {
       stoppedBy = Errors.describe(e);
     } finally {
       ticker.cancel(false);
+      stopWriting.cancel(false);
     }
     long elapsed = System.nanoTime() - start;
     ConnStats stats = conn.stats();
@@ -189,13 +220,20 @@ final class BenchCommand implements Callable<Integer> {
     long echoedInTime = echoed.get();
     progress.finish();
 
-    // Echoes still on their way: wait for them, so the count says whether all came back.
-    long graceEnd = System.nanoTime() + ECHO_GRACE_NANOS;
-    while (echoed.get() > 0 && echoed.get() < sent && System.nanoTime() < graceEnd) {
+    // Echoes still on their way: wait for them while they keep coming, so the count says
+    // whether all came back.
+    long lastCount = -1;
+    long lastProgress = System.nanoTime();
+    while (echoes && echoed.get() < sent && !main.stopRequested().isDone()
+        && System.nanoTime() - lastProgress < ECHO_STALL_NANOS) {
+      long now = echoed.get();
+      if (now != lastCount) {
+        lastCount = now;
+        lastProgress = System.nanoTime();
+      }
       TimeUnit.MILLISECONDS.sleep(10);
     }
     reader.close();
-    conn.close();
     drain.join(1000);
 
     double seconds = elapsed / 1e9;
@@ -205,7 +243,7 @@ final class BenchCommand implements Callable<Integer> {
             + "  (%.1f MB/s on the wire)%n",
         sent, sent / seconds, sent * (double) payload.length / seconds / 1e6,
         stats.bytesOut() / seconds / 1e6);
-    if (echoed.get() > 0) {
+    if (echoes) {
       out.printf(Locale.ROOT, "  echoed  %,14d messages  %,12.0f msgs/s  (%,d of %,d came back)%n",
           echoedInTime, echoedInTime / seconds, echoed.get(), sent);
     } else {
@@ -217,62 +255,46 @@ final class BenchCommand implements Callable<Integer> {
     }
   }
 
-  private void latency(byte[] payload, PrintWriter out, ScheduledExecutorService timer)
-      throws IOException {
-    Conn conn = client.dial(address);
+  private void latency(Conn conn, byte[] payload, PrintWriter out,
+      ScheduledExecutorService timer) throws IOException {
+    Message message = Message.of(payload);
+    LatencyHistogram histogram = new LatencyHistogram();
+    AtomicLong done = new AtomicLong();
+    long start = System.nanoTime();
+    long end = start + duration.toNanos();
+    Progress progress = new Progress(start, done::get, null, payload.length);
+    var ticker = timer.scheduleAtFixedRate(progress::print, interval.toNanos(),
+        interval.toNanos(), TimeUnit.NANOSECONDS);
     try {
-      Message message = Message.of(payload);
-      try {
-        conn.request(message, PROBE_TIMEOUT);
-      } catch (FtcpTimeoutException e) {
-        String why = "the peer did not answer a request within "
-            + DurationConverter.format(PROBE_TIMEOUT) + " (run it as 'ftcp listen ADDR --echo')";
-        if (mode == Mode.LATENCY) {
-          throw new Failure("cannot measure latency: " + why, e);
+      long now = start;
+      while (now < end && !main.stopRequested().isDone()) {
+        try {
+          conn.request(message, REQUEST_TIMEOUT);
+        } catch (FtcpTimeoutException e) {
+          throw new Failure("a request got no reply within " + DurationConverter.format(REQUEST_TIMEOUT)
+              + " after " + done.get() + " that did", e);
         }
-        out.println("latency: skipped, " + why);
-        return;
+        long after = System.nanoTime();
+        histogram.record(after - now);
+        done.incrementAndGet();
+        now = after;
       }
-      LatencyHistogram histogram = new LatencyHistogram();
-      AtomicLong done = new AtomicLong();
-      long start = System.nanoTime();
-      long end = start + duration.toNanos();
-      Progress progress = new Progress(start, done::get, null, payload.length);
-      var ticker = timer.scheduleAtFixedRate(progress::print, interval.toNanos(),
-          interval.toNanos(), TimeUnit.NANOSECONDS);
-      try {
-        long now = start;
-        while (now < end && !main.stopRequested().isDone()) {
-          try {
-            conn.request(message, REQUEST_TIMEOUT);
-          } catch (FtcpTimeoutException e) {
-            throw new Failure("a request got no reply within " + DurationConverter.format(REQUEST_TIMEOUT)
-                + " after " + done.get() + " that did", e);
-          }
-          long after = System.nanoTime();
-          histogram.record(after - now);
-          done.incrementAndGet();
-          now = after;
-        }
-      } finally {
-        ticker.cancel(false);
-        progress.finish();
-      }
-      long elapsed = System.nanoTime() - start;
-      out.printf(Locale.ROOT,
-          "latency: request/reply, one in flight, %,d-byte payloads: %,d requests in %s (%,.0f/s)%n",
-          payload.length, histogram.count(), DurationConverter.formatNanos(elapsed),
-          histogram.count() / (elapsed / 1e9));
-      out.printf(Locale.ROOT, "  p50 %s  p90 %s  p99 %s  p99.9 %s  max %s%n",
-          DurationConverter.formatNanos(histogram.percentile(50)),
-          DurationConverter.formatNanos(histogram.percentile(90)),
-          DurationConverter.formatNanos(histogram.percentile(99)),
-          DurationConverter.formatNanos(histogram.percentile(99.9)),
-          DurationConverter.formatNanos(histogram.max()));
-      out.flush();
     } finally {
-      conn.close();
+      ticker.cancel(false);
+      progress.finish();
     }
+    long elapsed = System.nanoTime() - start;
+    out.printf(Locale.ROOT,
+        "latency: request/reply, one in flight, %,d-byte payloads: %,d requests in %s (%,.0f/s)%n",
+        payload.length, histogram.count(), DurationConverter.formatNanos(elapsed),
+        histogram.count() / (elapsed / 1e9));
+    out.printf(Locale.ROOT, "  p50 %s  p90 %s  p99 %s  p99.9 %s  max %s%n",
+        DurationConverter.formatNanos(histogram.percentile(50)),
+        DurationConverter.formatNanos(histogram.percentile(90)),
+        DurationConverter.formatNanos(histogram.percentile(99)),
+        DurationConverter.formatNanos(histogram.percentile(99.9)),
+        DurationConverter.formatNanos(histogram.max()));
+    out.flush();
   }
 
   /**

@@ -81,8 +81,10 @@ final class DemoCommand implements Callable<Integer> {
       fanOut(client, server);
 
       story.part("3. The server stops and starts again on the same port; the client keeps writing");
-      server.close();
+      // The listener first: closing the connection first would let the client's immediate
+      // redial reach the old listener in the instant before it closes.
       listener.close();
+      server.close();
       story.say("server stopped: listener and connection closed");
       Throwable cause = watcher.disconnected.get(STEP_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
       story.say("client saw the link break (%s) and redials by itself", Errors.message(cause));

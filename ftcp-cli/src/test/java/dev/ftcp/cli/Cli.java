@@ -9,6 +9,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import picocli.CommandLine;
@@ -81,7 +82,24 @@ final class Cli {
 
   /** The exit code of a started command, waiting for it to end. */
   int exitCode() throws Exception {
-    return running.get(15, TimeUnit.SECONDS);
+    try {
+      return running.get(15, TimeUnit.SECONDS);
+    } catch (TimeoutException e) {
+      throw new AssertionError("the command did not end within 15 s; stdout:\n" + out()
+          + "\nstderr:\n" + err() + "\nthreads:\n" + threadDump(), e);
+    }
+  }
+
+  /** Every thread's stack, to show where a command that does not end is stuck. */
+  static String threadDump() {
+    StringBuilder b = new StringBuilder();
+    Thread.getAllStackTraces().forEach((t, stack) -> {
+      b.append('"').append(t.getName()).append("\" ").append(t.getState()).append('\n');
+      for (StackTraceElement e : stack) {
+        b.append("    at ").append(e).append('\n');
+      }
+    });
+    return b.toString();
   }
 
   String out() {
