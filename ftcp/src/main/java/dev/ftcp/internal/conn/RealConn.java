@@ -68,6 +68,12 @@ final class RealConn implements Conn {
 
   /** A batch is cut at this many bytes or messages: big enough to amortize, small enough to pipeline. */
   private static final int BATCH_BYTES = 32 * 1024;
+  /**
+   * With TLS a batch must fit one TLS record (16 KiB of plaintext) and is flushed on its own,
+   * so that SslHandler never puts two batches in one record: a record reaches the peer whole
+   * or not at all, so a failed batch was not delivered and resending it duplicates nothing.
+   */
+  private static final int TLS_BATCH_BYTES = 16 * 1024;
   private static final int BATCH_MESSAGES = 1024;
   /** Timed-out request IDs remembered so that their late replies are recognized. */
   private static final int TIMED_OUT_MEMORY = 4096;
@@ -90,6 +96,8 @@ final class RealConn implements Conn {
   final EventLoop loop;
   private final int prefix;
   private final int readerDepth;
+  private final boolean tls;
+  private final int batchBytes;
   private final SerialExecutor events;
   private final Bootstrap bootstrap; // client only
   private final Backoff backoff;
@@ -156,6 +164,8 @@ final class RealConn implements Conn {
     this.onTerminated = onTerminated;
     this.prefix = FrameCodec.prefixLength(options.bigFrames());
     this.readerDepth = options.readerBufferDepth();
+    this.tls = options.tls() != null;
+    this.batchBytes = tls ? TLS_BATCH_BYTES : BATCH_BYTES;
     this.ring = new WriteRing(options.writeQueueDepth());
     this.events = new SerialExecutor(options.callbackExecutor());
     this.backoff = new Backoff(options.redialBackoff(), options.maxRedialBackoff(),
@@ -442,21 +452,31 @@ final class RealConn implements Conn {
       int count = 0;
       int bytes = 0;
       int unwritten = pending.unwritten();
-      while (count < unwritten && bytes < BATCH_BYTES && count < BATCH_MESSAGES) {
-        bytes += FrameCodec.frameSize(pending.message(start + count).data().length, prefix);
+      while (count < unwritten && count < BATCH_MESSAGES) {
+        int size = FrameCodec.frameSize(pending.message(start + count).data().length, prefix);
+        if (count > 0 && bytes + size > batchBytes) {
+          break;
+        }
+        bytes += size;
         count++;
       }
       int taken = 0;
-      while (bytes < BATCH_BYTES && count < BATCH_MESSAGES) {
-        Message m = ring.peek();
-        if (m == null) {
-          break;
+      if (count == unwritten) {
+        while (count < BATCH_MESSAGES) {
+          Message m = ring.peek();
+          if (m == null) {
+            break;
+          }
+          int size = FrameCodec.frameSize(m.data().length, prefix);
+          if (count > 0 && bytes + size > batchBytes) {
+            break;
+          }
+          pending.add(m, ring.peekId());
+          ring.advance();
+          taken++;
+          count++;
+          bytes += size;
         }
-        pending.add(m, ring.peekId());
-        ring.advance();
-        taken++;
-        count++;
-        bytes += FrameCodec.frameSize(m.data().length, prefix);
       }
       ring.release(taken);
       if (count == 0) {
@@ -469,7 +489,12 @@ final class RealConn implements Conn {
       }
       pending.markWritten(count);
       ch.write(buf, ch.newProgressivePromise().addListener(new Batch(count, bytes)));
-      wrote = true;
+      if (tls) {
+        // One TLS record per batch: see batchBytes.
+        ch.flush();
+      } else {
+        wrote = true;
+      }
     }
     if (wrote) {
       ch.flush();
@@ -652,11 +677,27 @@ final class RealConn implements Conn {
     }
   }
 
+  /**
+   * Registers the reader on the event loop before returning, so that every message the event
+   * loop handles after this call returns reaches the reader: a peer's reply to anything sent
+   * after {@code reader()} cannot slip past it into the backlog.
+   */
   @Override
   public Reader reader() {
     RealReader r = new RealReader(this);
-    if (isTerminal() || !runOnLoop(() -> addReader(r))) {
+    if (isTerminal() || loop.inEventLoop()) {
       addReader(r);
+    } else if (IoGroup.onIoThread()) {
+      // Another event loop (a direct callback executor): waiting could deadlock two loops.
+      if (!runOnLoop(() -> addReader(r))) {
+        addReader(r);
+      }
+    } else {
+      try {
+        loop.submit(() -> addReader(r)).awaitUninterruptibly();
+      } catch (RejectedExecutionException e) {
+        addReader(r); // the loop is gone, so the connection has ended
+      }
     }
     return r;
   }
