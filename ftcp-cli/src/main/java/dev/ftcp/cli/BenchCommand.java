@@ -62,7 +62,7 @@ final class BenchCommand implements Callable<Integer> {
   private static final Duration PROBE_TIMEOUT = Duration.ofSeconds(1);
   /** How long one request of the latency phase may take before the bench fails. */
   private static final Duration REQUEST_TIMEOUT = Duration.ofSeconds(5);
-  /** When the throughput phase ends, it waits for echoes in flight until none came for this long. */
+  /** After the throughput phase, echoes in flight are awaited until none came for this long. */
   private static final long ECHO_STALL_NANOS = TimeUnit.SECONDS.toNanos(2);
 
   @Spec CommandSpec spec;
@@ -192,7 +192,8 @@ final class BenchCommand implements Callable<Integer> {
     conn.setWriteDeadline(Instant.now().plus(duration));
     // Ctrl-C: a write blocked on a full queue (a peer gone quiet) gives up at once.
     var stopWriting = main.stopRequested().thenRun(() -> conn.setWriteDeadline(Instant.now()));
-    Progress progress = new Progress(start, () -> conn.stats().messagesOut(), echoed::get, payload.length);
+    Progress progress =
+        new Progress(start, () -> conn.stats().messagesOut(), echoed::get, payload.length);
     var ticker = timer.scheduleAtFixedRate(progress::print, interval.toNanos(), interval.toNanos(),
         TimeUnit.NANOSECONDS);
     String stoppedBy = null;
@@ -271,7 +272,8 @@ final class BenchCommand implements Callable<Integer> {
         try {
           conn.request(message, REQUEST_TIMEOUT);
         } catch (FtcpTimeoutException e) {
-          throw new Failure("a request got no reply within " + DurationConverter.format(REQUEST_TIMEOUT)
+          throw new Failure("a request got no reply within "
+              + DurationConverter.format(REQUEST_TIMEOUT)
               + " after " + done.get() + " that did", e);
         }
         long after = System.nanoTime();
@@ -326,7 +328,8 @@ final class BenchCommand implements Callable<Integer> {
       double seconds = (now - lastAt) / 1e9;
       String line = String.format(Locale.ROOT, "%6.1f s  %,12.0f %s  %8.1f MB/s",
           (now - start) / 1e9, (m - lastMessages) / seconds,
-          echoes == null ? "requests/s" : "msgs/s", (m - lastMessages) * (double) payloadLength / seconds / 1e6);
+          echoes == null ? "requests/s" : "msgs/s",
+          (m - lastMessages) * (double) payloadLength / seconds / 1e6);
       if (echoes != null && e > 0) {
         line += String.format(Locale.ROOT, "  echoed %,.0f msgs/s", (e - lastEchoes) / seconds);
       }

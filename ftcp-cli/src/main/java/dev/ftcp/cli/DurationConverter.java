@@ -15,7 +15,8 @@ import picocli.CommandLine.TypeConversionException;
  * "2" could mean seconds or milliseconds. Stateless and thread-safe.
  */
 final class DurationConverter implements ITypeConverter<Duration> {
-  private static final Pattern AMOUNT = Pattern.compile("(\\d+(?:\\.\\d+)?)\\s*(ns|us|µs|ms|s|m|h)");
+  private static final Pattern AMOUNT =
+      Pattern.compile("(\\d+(?:\\.\\d+)?)\\s*(ns|us|µs|ms|s|m|h)");
 
   @Override
   public Duration convert(String value) {
@@ -58,7 +59,7 @@ final class DurationConverter implements ITypeConverter<Duration> {
     return formatNanos(d.toNanos());
   }
 
-  /** A short human form of a number of nanoseconds, in ASCII for any terminal: 1.50 s, 2.3 ms, 18.2 us. */
+  /** Nanoseconds in a short human form, ASCII for any terminal: 1.50 s, 2.3 ms, 18.2 us. */
   static String formatNanos(long nanos) {
     if (nanos >= 60_000_000_000L) {
       return String.format(Locale.ROOT, "%.1f min", nanos / 60e9);

@@ -65,13 +65,20 @@ final class ListenCommand implements Callable<Integer> {
 
   @Option(
       names = {"-q", "--quiet"},
-      description = "Do not print each message, only connections coming and going (for benchmarks).")
+      description = "Do not print each message, only connections coming and going (for"
+          + " benchmarks).")
   boolean quiet;
 
-  @Option(names = "--tls-cert", paramLabel = "FILE", description = "Serve TLS with this certificate chain (PEM).")
+  @Option(
+      names = "--tls-cert",
+      paramLabel = "FILE",
+      description = "Serve TLS with this certificate chain (PEM).")
   Path tlsCert;
 
-  @Option(names = "--tls-key", paramLabel = "FILE", description = "Private key (PEM) of --tls-cert.")
+  @Option(
+      names = "--tls-key",
+      paramLabel = "FILE",
+      description = "Private key (PEM) of --tls-cert.")
   Path tlsKey;
 
   @Option(
@@ -130,7 +137,8 @@ final class ListenCommand implements Callable<Integer> {
       }
       options.tls(tls.build());
     } else if (clientCa != null) {
-      throw new ParameterException(spec.commandLine(), "--client-ca needs --tls-cert and --tls-key");
+      throw new ParameterException(spec.commandLine(),
+          "--client-ca needs --tls-cert and --tls-key");
     }
     try {
       return Ftcp.listen(address, options.build());

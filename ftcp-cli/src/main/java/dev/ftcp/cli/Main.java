@@ -229,7 +229,8 @@ public final class Main implements Runnable {
       String v = Main.class.getPackage().getImplementationVersion();
       return new String[] {
         "ftcp " + (v == null ? "(development build)" : v),
-        "Java " + System.getProperty("java.version") + " (" + System.getProperty("java.vm.name") + ")"
+        "Java " + System.getProperty("java.version")
+            + " (" + System.getProperty("java.vm.name") + ")"
       };
     }
   }

@@ -56,7 +56,8 @@ final class RequestCommand implements Callable<Integer> {
     byte[] data = text.getBytes(StandardCharsets.UTF_8);
     int maxPayload = client.options().maxPayloadLength();
     if (data.length > maxPayload) {
-      throw new ParameterException(spec.commandLine(), SendCommand.tooLong("TEXT", data.length, maxPayload));
+      throw new ParameterException(spec.commandLine(),
+          SendCommand.tooLong("TEXT", data.length, maxPayload));
     }
     Conn conn = client.dial(address);
     try {
@@ -64,7 +65,8 @@ final class RequestCommand implements Callable<Integer> {
       spec.commandLine().getOut().println(Payloads.raw(reply.data()));
       return 0;
     } catch (FtcpTimeoutException e) {
-      throw new Failure("no reply from " + address + " within " + DurationConverter.format(timeout), e);
+      throw new Failure(
+          "no reply from " + address + " within " + DurationConverter.format(timeout), e);
     } finally {
       conn.close();
     }

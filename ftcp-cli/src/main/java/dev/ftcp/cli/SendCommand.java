@@ -56,7 +56,8 @@ final class SendCommand implements Callable<Integer> {
     for (int i = 0; i < texts.size(); i++) {
       int size = texts.get(i).getBytes(StandardCharsets.UTF_8).length;
       if (size > maxPayload) {
-        throw new ParameterException(spec.commandLine(), tooLong("TEXT " + (i + 1), size, maxPayload));
+        throw new ParameterException(spec.commandLine(),
+            tooLong("TEXT " + (i + 1), size, maxPayload));
       }
     }
     Conn conn = client.dial(address);
@@ -71,7 +72,8 @@ final class SendCommand implements Callable<Integer> {
           bytes += data.length;
         }
       } else {
-        BufferedReader lines = new BufferedReader(new InputStreamReader(main.in(), StandardCharsets.UTF_8));
+        BufferedReader lines =
+            new BufferedReader(new InputStreamReader(main.in(), StandardCharsets.UTF_8));
         for (String line = lines.readLine(); line != null; line = lines.readLine()) {
           byte[] data = line.getBytes(StandardCharsets.UTF_8);
           if (data.length > maxPayload) {
@@ -98,6 +100,7 @@ final class SendCommand implements Callable<Integer> {
 
   static String tooLong(String what, int size, int maxPayload) {
     return what + " is " + size + " bytes; a message holds at most " + maxPayload
-        + (maxPayload < 65536 ? " (--big-frames allows up to 16 MiB, if the peer uses them too)" : "");
+        + (maxPayload < 65536
+            ? " (--big-frames allows up to 16 MiB, if the peer uses them too)" : "");
   }
 }

@@ -115,7 +115,8 @@ class CommandsTest {
     Cli bench = new Cli().start("bench", listen.address(), "--mode", "throughput", "-d", "30s");
     await().atMost(WAIT).until(() -> listen.out().contains(" connected"));
     assertThat(listen.stop()).isZero();
-    assertThat(listen.out()).containsPattern("127\\.0\\.0\\.1:\\d+ closed.* after \\d+ messages?\n");
+    assertThat(listen.out())
+        .containsPattern("127\\.0\\.0\\.1:\\d+ closed.* after \\d+ messages?\n");
     bench.stop();
   }
 
@@ -129,7 +130,7 @@ class CommandsTest {
         .containsPattern("throughput: 100-byte messages to 127\\.0\\.0\\.1:\\d+ for ")
         .containsPattern("sent +[\\d,]+ messages +[\\d,]+ msgs/s +[\\d.]+ MB/s of payload")
         .containsPattern("echoed +[\\d,]+ messages")
-        .containsPattern("latency: request/reply, one in flight, 100-byte payloads: [\\d,]+ requests")
+        .containsPattern("latency: request/reply, one in flight, 100-byte payloads: [\\d,]+ ")
         .containsPattern("p50 \\S+ \\S+  p90 \\S+ \\S+  p99 \\S+ \\S+  p99.9 \\S+ \\S+  max ");
     // Progress lines, one per interval, as standard error is not a terminal here.
     assertThat(bench.err()).containsPattern("\\d+\\.\\d s +[\\d,]+ msgs/s");
@@ -166,8 +167,8 @@ class CommandsTest {
         .contains("client saw the link break")
         .containsPattern("client redialed after \\d+ attempts?, ")
         .contains("server received all 5, in order")
-        .containsPattern("client: sent 9 messages \\(\\d+ bytes\\), received 6 \\(\\d+ bytes\\), 1 redial,"
-            + " 0 queued, 0 discarded")
+        .containsPattern("client: sent 9 messages \\(\\d+ bytes\\), received 6 \\(\\d+ bytes\\),"
+            + " 1 redial, 0 queued, 0 discarded")
         .containsPattern("server: sent 0 messages \\(0 bytes\\), received 5 ")
         .contains("done: every message arrived");
     assertThat(demo.err()).isEmpty();

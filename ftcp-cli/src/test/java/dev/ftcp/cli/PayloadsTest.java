@@ -19,7 +19,8 @@ class PayloadsTest {
 
   @Test
   void emptyPayloadIsEmptyText() {
-    assertThat(Payloads.describe(new Message(1, 0, new byte[0]))).isEqualTo("id=1 repId=0 size=0 \"\"");
+    assertThat(Payloads.describe(new Message(1, 0, new byte[0])))
+        .isEqualTo("id=1 repId=0 size=0 \"\"");
   }
 
   @Test
@@ -41,7 +42,9 @@ class PayloadsTest {
   @Test
   void longPayloadsAreCut() {
     byte[] big = new byte[Payloads.SHOWN_BYTES + 10];
-    assertThat(Payloads.show(big)).endsWith(" ... (10 more)").hasSize(4 + 2 * Payloads.SHOWN_BYTES + 14);
+    assertThat(Payloads.show(big))
+        .endsWith(" ... (10 more)")
+        .hasSize("hex ".length() + 2 * Payloads.SHOWN_BYTES + " ... (10 more)".length());
     assertThat(Payloads.quote("y".repeat(Payloads.SHOWN_BYTES + 3))).endsWith("y\" ... (3 more)");
   }
 }

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -59,21 +60,21 @@ class UsageTest {
   @CsvSource(
       delimiter = '|',
       value = {
-        "nope                                       | ftcp: Unmatched argument",
-        "send                                       | ftcp send: Missing required parameter: 'ADDR'",
-        "request 127.0.0.1:1                        | ftcp request: Missing required parameter: 'TEXT'",
-        "request 127.0.0.1:1 hi --timeout 2         | '2' is not a duration",
-        "request 127.0.0.1:1 hi --timeout 0s        | --timeout must be positive",
-        "send 127.0.0.1:1 hi --frobnicate           | Unknown option: '--frobnicate'",
-        "listen 127.0.0.1:0 --tls-cert cert.pem     | --tls-cert and --tls-key go together",
-        "listen 127.0.0.1:0 --client-ca ca.pem      | --client-ca needs --tls-cert and --tls-key",
-        "send 127.0.0.1:1 hi --cert c.pem           | --cert and --key go together",
-        "send 127.0.0.1:1 hi --ca /no/such/ca.pem   | --ca: cannot read /no/such/ca.pem",
-        "send 127.0.0.1:1 hi --insecure --ca x.pem  | --insecure and --ca contradict each other",
-        "send 127.0.0.1:1 hi --server-name a.test   | --server-name needs --tls",
-        "bench 127.0.0.1:1 --size -1                | --size must be between 0 and 65519, was -1",
-        "bench 127.0.0.1:1 --mode fast              | Invalid value for option '--mode'",
-        "bench 127.0.0.1:1 --duration 0s            | --duration must be positive",
+        "nope | ftcp: Unmatched argument",
+        "send | ftcp send: Missing required parameter: 'ADDR'",
+        "request 127.0.0.1:1 | ftcp request: Missing required parameter: 'TEXT'",
+        "request 127.0.0.1:1 hi --timeout 2 | '2' is not a duration",
+        "request 127.0.0.1:1 hi --timeout 0s | --timeout must be positive",
+        "send 127.0.0.1:1 hi --frobnicate | Unknown option: '--frobnicate'",
+        "listen 127.0.0.1:0 --tls-cert cert.pem | --tls-cert and --tls-key go together",
+        "listen 127.0.0.1:0 --client-ca ca.pem | --client-ca needs --tls-cert and --tls-key",
+        "send 127.0.0.1:1 hi --cert c.pem | --cert and --key go together",
+        "send 127.0.0.1:1 hi --ca /no/such/ca.pem | --ca: cannot read /no/such/ca.pem",
+        "send 127.0.0.1:1 hi --insecure --ca x.pem | --insecure and --ca contradict each other",
+        "send 127.0.0.1:1 hi --server-name a.test | --server-name needs --tls",
+        "bench 127.0.0.1:1 --size -1 | --size must be between 0 and 65519, was -1",
+        "bench 127.0.0.1:1 --mode fast | Invalid value for option '--mode'",
+        "bench 127.0.0.1:1 --duration 0s | --duration must be positive",
       })
   void badUsageIsOneLineAndExitCode2(String args, String expected) {
     Cli cli = new Cli();
@@ -89,7 +90,7 @@ class UsageTest {
   }
 
   @Test
-  void unreadableServerCertificateIsBadUsage(@org.junit.jupiter.api.io.TempDir Path dir) {
+  void unreadableServerCertificateIsBadUsage(@TempDir Path dir) {
     Cli cli = new Cli();
     String missing = dir.resolve("missing.pem").toString();
     assertThat(cli.run("listen", "127.0.0.1:0", "--tls-cert", missing, "--tls-key", missing))
