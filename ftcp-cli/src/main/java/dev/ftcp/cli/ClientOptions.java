@@ -1,6 +1,7 @@
 package dev.ftcp.cli;
 
 import dev.ftcp.Conn;
+import dev.ftcp.ConnStateListener;
 import dev.ftcp.Ftcp;
 import dev.ftcp.Options;
 import dev.ftcp.TlsConfig;
@@ -60,13 +61,28 @@ final class ClientOptions {
       description = "4-byte length prefixes (payloads up to 16 MiB); the peer must use them too.")
   boolean bigFrames;
 
+  // Why the link last broke, so "no reply" can say the connection was failing meanwhile (a
+  // server refusing our certificate after a TLS 1.3 handshake looks like silence otherwise).
+  private volatile Throwable lastBreak;
+  private final ConnStateListener linkWatcher = new ConnStateListener() {
+    @Override
+    public void disconnected(Conn conn, Throwable cause) {
+      lastBreak = cause;
+    }
+  };
+
+  /** Why the connection last broke and started redialing, or {@code null} if it never did. */
+  Throwable lastBreak() {
+    return lastBreak;
+  }
+
   /**
    * The connection options these flags ask for.
    *
    * @throws ParameterException for contradicting flags or a file that is not there
    */
   Options options() {
-    Options.Builder b = Options.builder().bigFrames(bigFrames);
+    Options.Builder b = Options.builder().bigFrames(bigFrames).stateListener(linkWatcher);
     if (usesTls()) {
       b.tls(tlsConfig());
     } else if (serverName != null) {
@@ -95,7 +111,8 @@ final class ClientOptions {
     } catch (ConnectException e) {
       throw new Failure("cannot connect to " + address + ": " + Errors.describe(e), e);
     } catch (SSLException e) {
-      throw new Failure("TLS with " + address + " failed: " + Errors.describe(e), e);
+      // The library's message names the peer and what was wrong with the handshake.
+      throw new Failure(Errors.describe(e), e);
     } catch (IOException e) {
       throw new Failure("cannot connect to " + address + ": " + Errors.describe(e), e);
     }

@@ -43,7 +43,8 @@ final class RequestCommand implements Callable<Integer> {
   @Option(
       names = "--timeout",
       paramLabel = "DURATION",
-      defaultValue = "2s",
+      // Generous: a fresh JVM spends up to a second loading classes for its first request.
+      defaultValue = "5s",
       converter = DurationConverter.class,
       description = "How long to wait for the reply (2s, 500ms, ...). Default: ${DEFAULT-VALUE}.")
   Duration timeout;
@@ -65,8 +66,10 @@ final class RequestCommand implements Callable<Integer> {
       spec.commandLine().getOut().println(Payloads.raw(reply.data()));
       return 0;
     } catch (FtcpTimeoutException e) {
-      throw new Failure(
-          "no reply from " + address + " within " + DurationConverter.format(timeout), e);
+      Throwable broke = client.lastBreak();
+      throw new Failure("no reply from " + address + " within " + DurationConverter.format(timeout)
+          + (broke == null ? "" : "; the connection broke meanwhile: " + Errors.describe(broke)),
+          e);
     } finally {
       conn.close();
     }

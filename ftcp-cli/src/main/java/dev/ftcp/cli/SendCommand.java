@@ -90,8 +90,10 @@ final class SendCommand implements Callable<Integer> {
     }
     ConnStats stats = conn.stats();
     if (stats.messagesDiscarded() > 0) {
+      Throwable broke = client.lastBreak();
       throw new Failure(stats.messagesDiscarded() + " of " + count + " messages could not be sent"
-          + " to " + address + " before the connection closed");
+          + " to " + address + " before the connection closed"
+          + (broke == null ? "" : ": " + Errors.describe(broke)));
     }
     spec.commandLine().getOut().println("sent " + count + (count == 1 ? " message" : " messages")
         + " (" + bytes + " bytes) to " + address);

@@ -66,7 +66,8 @@ class FtcpJarIT {
     assertThat(m.find()).as("first line of listen: %s", listenOut.peek()).isTrue();
     String address = m.group(1);
 
-    Result request = run("request", address, "hello from another process");
+    // Two cold JVMs on a busy machine: the first request may take seconds to load its classes.
+    Result request = run("request", address, "hello from another process", "--timeout", "20s");
     assertThat(request.exit).as(request.err).isZero();
     assertThat(request.out).isEqualTo("hello from another process\n");
     assertThat(request.err).isEmpty();
