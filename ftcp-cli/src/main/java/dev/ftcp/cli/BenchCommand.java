@@ -95,6 +95,15 @@ final class BenchCommand implements Callable<Integer> {
   Mode mode;
 
   @Option(
+      names = "--warmup",
+      paramLabel = "DURATION",
+      defaultValue = "1s",
+      converter = DurationConverter.class,
+      description = "Run this long before measuring each phase, uncounted, so that the JIT"
+          + " compiler has done its work. Default: ${DEFAULT-VALUE}.")
+  Duration warmup;
+
+  @Option(
       names = "--interval",
       paramLabel = "DURATION",
       defaultValue = "1s",
@@ -106,6 +115,9 @@ final class BenchCommand implements Callable<Integer> {
   public Integer call() throws IOException, InterruptedException {
     if (duration.isZero() || duration.isNegative()) {
       throw new ParameterException(spec.commandLine(), "--duration must be positive");
+    }
+    if (warmup.isNegative()) {
+      throw new ParameterException(spec.commandLine(), "--warmup must not be negative");
     }
     if (interval.isZero() || interval.isNegative()) {
       throw new ParameterException(spec.commandLine(), "--interval must be positive");
@@ -186,46 +198,41 @@ final class BenchCommand implements Callable<Integer> {
     drain.start();
 
     Message message = Message.of(payload);
-    long start = System.nanoTime();
-    long end = start + duration.toNanos();
+    long warmupEnd = System.nanoTime() + warmup.toNanos();
     // A peer that stops reading would block write() for good: the deadline ends the phase.
-    conn.setWriteDeadline(Instant.now().plus(duration));
+    conn.setWriteDeadline(Instant.now().plus(warmup).plus(duration));
     // Ctrl-C: a write blocked on a full queue (a peer gone quiet) gives up at once.
     var stopWriting = main.stopRequested().thenRun(() -> conn.setWriteDeadline(Instant.now()));
-    Progress progress =
-        new Progress(start, () -> conn.stats().messagesOut(), echoed::get, payload.length);
+    String stoppedBy = writeUntil(conn, message, warmupEnd); // not counted
+
+    long start = System.nanoTime();
+    long end = start + duration.toNanos();
+    ConnStats before = conn.stats();
+    long echoedBefore = echoed.get();
+    Progress progress = new Progress(start, () -> conn.stats().messagesOut() - before.messagesOut(),
+        () -> echoed.get() - echoedBefore, payload.length);
     var ticker = timer.scheduleAtFixedRate(progress::print, interval.toNanos(), interval.toNanos(),
         TimeUnit.NANOSECONDS);
-    String stoppedBy = null;
     try {
-      for (long n = 0; ; n++) {
-        // Reading the clock costs ~20 ns; once every 64 writes keeps it out of the measurement.
-        if ((n & 63) == 0 && (System.nanoTime() >= end || main.stopRequested().isDone())) {
-          break;
-        }
-        conn.write(message);
+      if (stoppedBy == null) {
+        stoppedBy = writeUntil(conn, message, end);
       }
-    } catch (FtcpTimeoutException e) {
-      // the write deadline: the queue was full when the time ran out
-    } catch (ConnectionClosedException e) {
-      stoppedBy = "the connection closed: " + Errors.describe(e);
-    } catch (IOException e) {
-      stoppedBy = Errors.describe(e);
     } finally {
       ticker.cancel(false);
       stopWriting.cancel(false);
     }
     long elapsed = System.nanoTime() - start;
     ConnStats stats = conn.stats();
-    long sent = stats.messagesOut();
-    long echoedInTime = echoed.get();
+    long sent = stats.messagesOut() - before.messagesOut();
+    long bytesOut = stats.bytesOut() - before.bytesOut();
+    long echoedInTime = echoed.get() - echoedBefore;
     progress.finish();
 
     // Echoes still on their way: wait for them while they keep coming, so the count says
     // whether all came back.
     long lastCount = -1;
     long lastProgress = System.nanoTime();
-    while (echoes && echoed.get() < sent && !main.stopRequested().isDone()
+    while (echoes && echoed.get() < stats.messagesOut() && !main.stopRequested().isDone()
         && System.nanoTime() - lastProgress < ECHO_STALL_NANOS) {
       long now = echoed.get();
       if (now != lastCount) {
@@ -243,10 +250,10 @@ final class BenchCommand implements Callable<Integer> {
     out.printf(Locale.ROOT, "  sent    %,14d messages  %,12.0f msgs/s  %8.1f MB/s of payload"
             + "  (%.1f MB/s on the wire)%n",
         sent, sent / seconds, sent * (double) payload.length / seconds / 1e6,
-        stats.bytesOut() / seconds / 1e6);
+        bytesOut / seconds / 1e6);
     if (echoes) {
       out.printf(Locale.ROOT, "  echoed  %,14d messages  %,12.0f msgs/s  (%,d of %,d came back)%n",
-          echoedInTime, echoedInTime / seconds, echoed.get(), sent);
+          echoedInTime, echoedInTime / seconds, echoed.get(), stats.messagesOut());
     } else {
       out.println("  echoed  none (the peer does not echo)");
     }
@@ -256,9 +263,37 @@ final class BenchCommand implements Callable<Integer> {
     }
   }
 
+  /**
+   * Writes until {@code endNanos}, a stop request, or the write deadline.
+   *
+   * @return why writing stopped early, or {@code null} when it ran its time
+   */
+  private String writeUntil(Conn conn, Message message, long endNanos) {
+    try {
+      for (long n = 0; ; n++) {
+        // Reading the clock costs ~20 ns; once every 64 writes keeps it out of the measurement.
+        if ((n & 63) == 0
+            && (System.nanoTime() - endNanos >= 0 || main.stopRequested().isDone())) {
+          return null;
+        }
+        conn.write(message);
+      }
+    } catch (FtcpTimeoutException e) {
+      return null; // the write deadline: the queue was full when the time ran out
+    } catch (ConnectionClosedException e) {
+      return "the connection closed: " + Errors.describe(e);
+    } catch (IOException e) {
+      return Errors.describe(e);
+    }
+  }
+
   private void latency(Conn conn, byte[] payload, PrintWriter out,
       ScheduledExecutorService timer) throws IOException {
     Message message = Message.of(payload);
+    long warmupEnd = System.nanoTime() + warmup.toNanos();
+    while (System.nanoTime() - warmupEnd < 0 && !main.stopRequested().isDone()) {
+      request(conn, message, 0); // not counted
+    }
     LatencyHistogram histogram = new LatencyHistogram();
     AtomicLong done = new AtomicLong();
     long start = System.nanoTime();
@@ -269,13 +304,7 @@ final class BenchCommand implements Callable<Integer> {
     try {
       long now = start;
       while (now < end && !main.stopRequested().isDone()) {
-        try {
-          conn.request(message, REQUEST_TIMEOUT);
-        } catch (FtcpTimeoutException e) {
-          throw new Failure("a request got no reply within "
-              + DurationConverter.format(REQUEST_TIMEOUT)
-              + " after " + done.get() + " that did", e);
-        }
+        request(conn, message, done.get());
         long after = System.nanoTime();
         histogram.record(after - now);
         done.incrementAndGet();
@@ -297,6 +326,15 @@ final class BenchCommand implements Callable<Integer> {
         DurationConverter.formatNanos(histogram.percentile(99.9)),
         DurationConverter.formatNanos(histogram.max()));
     out.flush();
+  }
+
+  private static void request(Conn conn, Message message, long answered) throws IOException {
+    try {
+      conn.request(message, REQUEST_TIMEOUT);
+    } catch (FtcpTimeoutException e) {
+      throw new Failure("a request got no reply within "
+          + DurationConverter.format(REQUEST_TIMEOUT) + " after " + answered + " that did", e);
+    }
   }
 
   /**

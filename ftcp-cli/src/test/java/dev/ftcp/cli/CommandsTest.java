@@ -125,7 +125,7 @@ class CommandsTest {
     Cli listen = Cli.listen("--echo", "--quiet");
     Cli bench = new Cli();
     assertThat(bench.run("bench", listen.address(), "-d", "500ms", "--interval", "100ms",
-        "--size", "100")).isZero();
+        "--size", "100", "--warmup", "200ms")).isZero();
     assertThat(bench.out())
         .containsPattern("throughput: 100-byte messages to 127\\.0\\.0\\.1:\\d+ for ")
         .containsPattern("sent +[\\d,]+ messages +[\\d,]+ msgs/s +[\\d.]+ MB/s of payload")
@@ -142,7 +142,7 @@ class CommandsTest {
   void benchSkipsLatencyWhenThePeerDoesNotEcho() throws Exception {
     Cli listen = Cli.listen("--quiet");
     Cli bench = new Cli();
-    assertThat(bench.run("bench", listen.address(), "-d", "200ms")).isZero();
+    assertThat(bench.run("bench", listen.address(), "-d", "200ms", "--warmup", "0s")).isZero();
     assertThat(bench.out()).contains("echoed  none (the peer does not echo)")
         .contains("latency: skipped, the peer did not answer a request within 1.00 s");
 

@@ -75,6 +75,7 @@ class UsageTest {
         "bench 127.0.0.1:1 --size -1 | --size must be between 0 and 65519, was -1",
         "bench 127.0.0.1:1 --mode fast | Invalid value for option '--mode'",
         "bench 127.0.0.1:1 --duration 0s | --duration must be positive",
+        "bench 127.0.0.1:1 --warmup -1s | '-1s' is not a duration",
       })
   void badUsageIsOneLineAndExitCode2(String args, String expected) {
     Cli cli = new Cli();
