@@ -174,8 +174,9 @@ final class ListenCommand implements Callable<Integer> {
         }
       }
     } catch (ConnectionClosedException e) {
-      // The peer went away, or we are stopping: the normal ends of a connection.
-      if (e.getCause() != null && !main.stopRequested().isDone()) {
+      // The peer went away, or we are stopping: the normal ends of a connection. The root
+      // cause tells an orderly close by the peer from a reset.
+      if (!main.stopRequested().isDone()) {
         end = "closed (" + Errors.message(Errors.rootCause(e)) + ")";
       }
     } catch (IOException | RuntimeException e) {

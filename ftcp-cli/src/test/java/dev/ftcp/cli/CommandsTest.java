@@ -58,6 +58,25 @@ class CommandsTest {
     assertThat(listen.stop()).isZero();
   }
 
+  /**
+   * send closes its connection right after writing, while the echoes of what it sent may be
+   * arriving: that close must not cost the peer the messages sent before it.
+   */
+  @Test
+  void sendToAnEchoingListenDeliversEverything() throws Exception {
+    Cli listen = Cli.listen("--echo", "--quiet");
+    int rounds = 20;
+    for (int i = 0; i < rounds; i++) {
+      Cli send = new Cli();
+      assertThat(send.run("send", listen.address(), "one", "two")).as(send.err()).isZero();
+    }
+    await().atMost(WAIT).until(() -> listen.out().lines()
+        .filter(l -> l.contains(" closed")).count() == rounds);
+    assertThat(listen.out().lines().filter(l -> l.contains(" closed")))
+        .allSatisfy(l -> assertThat(l).endsWith(" after 2 messages"));
+    assertThat(listen.stop()).isZero();
+  }
+
   @Test
   void requestWithoutAReplyFailsWithExitCode1() throws Exception {
     Cli listen = Cli.listen(); // does not echo
