@@ -1,5 +1,6 @@
 package dev.ftcp;
 
+import dev.ftcp.testing.NettyLeakCheck;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
@@ -11,10 +12,13 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** SPEC §2 "Deadlines". */
 @Timeout(30)
 class DeadlineTest {
+  @RegisterExtension static final NettyLeakCheck LEAKS = new NettyLeakCheck();
+
 
   @Test
   void aReadStillWaitingAtTheReadDeadlineTimesOutAndTheConnectionStaysUsable() throws Exception {

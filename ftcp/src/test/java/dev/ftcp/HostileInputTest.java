@@ -1,5 +1,6 @@
 package dev.ftcp;
 
+import dev.ftcp.testing.NettyLeakCheck;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -16,10 +17,13 @@ import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** SPEC §2 "Malformed or hostile input": a raw socket plays the hostile peer. */
 @Timeout(30)
 class HostileInputTest {
+  @RegisterExtension static final NettyLeakCheck LEAKS = new NettyLeakCheck();
+
 
   static Stream<Arguments> badFrames() {
     return Stream.of(

@@ -1,5 +1,6 @@
 package dev.ftcp;
 
+import dev.ftcp.testing.NettyLeakCheck;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.ftcp.testing.Pair;
@@ -7,6 +8,7 @@ import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Blocking calls on an ftcp I/O thread would deadlock it, so they throw. The only way
@@ -14,6 +16,8 @@ import org.junit.jupiter.api.Timeout;
  */
 @Timeout(30)
 class IoThreadTest {
+  @RegisterExtension static final NettyLeakCheck LEAKS = new NettyLeakCheck();
+
 
   @Test
   void blockingCallsOnAnIoThreadThrowIllegalState() throws Exception {

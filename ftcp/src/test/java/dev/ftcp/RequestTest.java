@@ -1,5 +1,6 @@
 package dev.ftcp;
 
+import dev.ftcp.testing.NettyLeakCheck;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
@@ -15,10 +16,13 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** SPEC §2 "Request / reply", over real loopback sockets. */
 @Timeout(60)
 class RequestTest {
+  @RegisterExtension static final NettyLeakCheck LEAKS = new NettyLeakCheck();
+
 
   @Test
   void sixtyFourConcurrentRequestsAnsweredInReverseOrderEachGetTheirOwnReply() throws Exception {
