@@ -1,6 +1,7 @@
 package dev.ftcp.internal;
 
 import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.LockSupport;
 
 /**
@@ -14,19 +15,22 @@ import java.util.concurrent.locks.LockSupport;
  */
 public final class Waiters {
   private final ConcurrentLinkedQueue<Thread> parked = new ConcurrentLinkedQueue<>();
+  private final AtomicInteger count = new AtomicInteger(); // read on every hot-path check
 
   /** Registers the current thread; call {@link #remove()} when done waiting. */
   public void add() {
+    count.incrementAndGet(); // first, so that any() never misses a registered thread
     parked.add(Thread.currentThread());
   }
 
   public void remove() {
     parked.remove(Thread.currentThread());
+    count.decrementAndGet();
   }
 
-  /** True when some thread is registered; cheap enough for every hot-path check. */
+  /** True when some thread is registered: one volatile read. */
   public boolean any() {
-    return !parked.isEmpty();
+    return count.get() != 0;
   }
 
   /** Unparks every registered thread; each rechecks its condition. */

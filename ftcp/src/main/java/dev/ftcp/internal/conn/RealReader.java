@@ -10,7 +10,7 @@ import java.io.IOException;
 import java.io.InterruptedIOException;
 import java.time.Duration;
 import java.util.Objects;
-import java.util.concurrent.ConcurrentLinkedQueue;
+import org.jctools.queues.MpmcUnboundedXaddArrayQueue;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
@@ -20,8 +20,13 @@ import java.util.concurrent.atomic.AtomicInteger;
  * offers: see the package documentation.
  */
 final class RealReader implements Reader {
+  private static final int CHUNK = 128;
+
   private final RealConn conn;
-  private final ConcurrentLinkedQueue<Message> buffer = new ConcurrentLinkedQueue<>();
+  // Unbounded by type, bounded by the connection pausing its socket: see the package docs.
+  // Chunked array queue: no node per message, unlike ConcurrentLinkedQueue.
+  private final MpmcUnboundedXaddArrayQueue<Message> buffer =
+      new MpmcUnboundedXaddArrayQueue<>(CHUNK, 1);
   private final AtomicInteger size = new AtomicInteger();
   private final Waiters waiting = new Waiters();
   private volatile boolean closed;
