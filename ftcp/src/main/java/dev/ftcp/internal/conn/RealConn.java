@@ -138,6 +138,8 @@ final class RealConn implements Conn {
   private Channel connecting; // event loop: a dial attempt not yet ready
   private boolean everReady; // event loop
   private int attempts; // event loop
+  private boolean unproven; // event loop: a redialed channel that has carried nothing yet
+  private long readyAtNanos; // event loop
   private long failedAtNanos; // event loop
   private Throwable lastError; // event loop
   private ScheduledFuture<?> lingerTimer; // event loop
@@ -251,14 +253,17 @@ final class RealConn implements Conn {
     }
     if (!everReady) {
       everReady = true;
+      attempts = 0;
       events.execute(() -> options.stateListener().connected(this));
       ready.complete(null);
     } else {
       redials++;
       int n = attempts;
       events.execute(() -> options.stateListener().redialed(this, n));
+      // attempts and failedAtNanos stay until this channel proves itself: see onChannelClosed.
+      unproven = true;
+      readyAtNanos = System.nanoTime();
     }
-    attempts = 0;
     lastError = null;
     drain();
     if (state == CLOSING) {
@@ -293,8 +298,15 @@ final class RealConn implements Conn {
     }
     log.debug("connection to {} broke, redialing: {}", peerName, why.toString());
     events.execute(() -> options.stateListener().disconnected(this, why));
-    failedAtNanos = System.nanoTime();
     lastError = why;
+    if (unproven && System.nanoTime() - readyAtNanos < options.maxRedialBackoff().toNanos()) {
+      // A redial that connected and dropped before it carried anything is part of the same
+      // outage: go on with the backoff and the redialTimeout of the first failure, or a server
+      // that accepts and closes at once is dialed in a tight loop, forever.
+      attemptFailed(why);
+      return;
+    }
+    failedAtNanos = System.nanoTime();
     attempts = 0;
     dialAttempt();
   }
@@ -308,11 +320,11 @@ final class RealConn implements Conn {
 
   private void dialAttempt() {
     redialTimer = null;
-    if (state == CLOSING && everReady) {
+    if (state == CLOSING && everReady && lingerTimer == null) {
       terminate(CLOSED, null);
       return;
     }
-    if (state != OPEN && everReady) {
+    if (state >= CLOSED && everReady) {
       return;
     }
     attempts++;
@@ -333,16 +345,20 @@ final class RealConn implements Conn {
       terminate(FAILED, cause);
       return;
     }
-    if (state == CLOSING) {
+    if (state == CLOSING && lingerTimer == null) {
       terminate(CLOSED, null);
       return;
     }
-    if (state != OPEN) {
+    if (state >= CLOSED) {
       return;
     }
     long now = System.nanoTime();
     long deadline = failedAtNanos + options.redialTimeout().toNanos();
     if (now - deadline >= 0) {
+      if (state == CLOSING) {
+        terminate(CLOSED, null);
+        return;
+      }
       log.debug("giving up on {} after {} attempts: {}", peerName, attempts, cause.toString());
       terminate(FAILED, cause);
       return;
@@ -587,6 +603,7 @@ final class RealConn implements Conn {
 
   void onMessage(Message m) {
     messagesIn++;
+    unproven = false;
     bytesIn += FrameCodec.frameSize(m.data().length, prefix);
     long repId = m.repId();
     boolean answered = false;
@@ -939,7 +956,16 @@ final class RealConn implements Conn {
       return;
     }
     if (channel == null) {
-      // Redialing, or a server connection still in its TLS handshake: nothing can be sent.
+      if (client && everReady && (ring.size() > 0 || !pending.isEmpty())) {
+        // Redialing with messages queued: go on for up to closeLinger, so that they can still
+        // be sent (onReady drains them, then closes).
+        if (lingerTimer == null) {
+          lingerTimer = loop.schedule(this::forceClose, options.closeLinger().toNanos(),
+              TimeUnit.NANOSECONDS);
+        }
+        return;
+      }
+      // Nothing queued, or a server connection still in its TLS handshake.
       if (connecting != null) {
         connecting.close();
       }
@@ -999,6 +1025,9 @@ final class RealConn implements Conn {
     if (ch != null) {
       ch.close();
     } else if (state == CLOSING) {
+      if (connecting != null) {
+        connecting.close(); // the linger ended while redialing
+      }
       terminate(CLOSED, null);
     }
   }

@@ -40,6 +40,7 @@ final class RealListener implements Listener {
   private final Waiters acceptors = new Waiters();
   private final AtomicInteger open = new AtomicInteger();
   private final AtomicLong refused = new AtomicLong();
+  private final AtomicBoolean closing = new AtomicBoolean();
   private final AtomicBoolean closed = new AtomicBoolean();
   private volatile boolean paused;
 
@@ -172,10 +173,13 @@ final class RealListener implements Listener {
 
   @Override
   public void close() {
-    if (!closed.compareAndSet(false, true)) {
+    if (!closing.compareAndSet(false, true)) {
       return;
     }
+    // The socket first: a client whose connection is closed below redials at once, and must
+    // be refused, not let into the kernel's accept queue of a socket about to close.
     serverChannel.close().awaitUninterruptibly();
+    closed.set(true);
     acceptors.wakeAll();
     drainUnaccepted();
     IoGroup.release();
