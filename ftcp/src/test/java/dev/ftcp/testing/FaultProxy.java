@@ -11,6 +11,10 @@ import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoop;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.epoll.Epoll;
+import io.netty.channel.epoll.EpollIoHandler;
+import io.netty.channel.epoll.EpollServerSocketChannel;
+import io.netty.channel.epoll.EpollSocketChannel;
 import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.channel.socket.nio.NioSocketChannel;
@@ -59,6 +63,7 @@ public final class FaultProxy implements AutoCloseable {
   public static final int SOCKET_BUFFER = 64 * 1024;
 
   private static final AtomicInteger IDS = new AtomicInteger();
+  private static final boolean EPOLL = Epoll.isAvailable();
   private static final Duration CONTROL_TIMEOUT = Duration.ofSeconds(10);
 
   /** Which way bytes flow through the proxy. */
@@ -109,6 +114,8 @@ public final class FaultProxy implements AutoCloseable {
   // Event loop only.
   private Channel listening;
   private final Set<Link> links = new HashSet<>();
+  /** Accepted connections whose connection to the target is still being opened. */
+  private final Set<Channel> unlinked = new HashSet<>();
   private final Map<Direction, Stall> stalls = new EnumMap<>(Direction.class);
   private Refusal refusal;
   private ScheduledFuture<?> refusalEnd;
@@ -123,21 +130,31 @@ public final class FaultProxy implements AutoCloseable {
   private final AtomicLong forwardedToServer = new AtomicLong();
   private final AtomicLong forwardedToClient = new AtomicLong();
   private final AtomicLong dropped = new AtomicLong();
-  private final ConcurrentLinkedQueue<Long> acceptNanos = new ConcurrentLinkedQueue<>();
+  private final ConcurrentLinkedQueue<Accept> accepts = new ConcurrentLinkedQueue<>();
+
+  /**
+   * One connection the proxy accepted.
+   *
+   * @param nanos {@link System#nanoTime()} when it was accepted
+   * @param from the dialer's address (its local port tells which of several dialers it was)
+   */
+  public record Accept(long nanos, InetSocketAddress from) {}
 
   private FaultProxy(InetSocketAddress target) throws IOException {
     this.target = Objects.requireNonNull(target, "target");
     int id = IDS.incrementAndGet();
     AtomicInteger threads = new AtomicInteger();
+    // Epoll where it loads: closing a listening socket there takes effect at once, where NIO
+    // defers it to the next select, and a dial in between would still be accepted.
     this.group = new MultiThreadIoEventLoopGroup(1, r -> {
       Thread t = new Thread(r, "fault-proxy-" + id + "-" + threads.incrementAndGet());
       t.setDaemon(true);
       return t;
-    }, NioIoHandler.newFactory());
+    }, EPOLL ? EpollIoHandler.newFactory() : NioIoHandler.newFactory());
     this.loop = (EventLoop) group.next();
     this.clientBootstrap = new Bootstrap()
         .group(loop)
-        .channel(NioSocketChannel.class)
+        .channel(EPOLL ? EpollSocketChannel.class : NioSocketChannel.class)
         .option(ChannelOption.AUTO_READ, false)
         .option(ChannelOption.TCP_NODELAY, true)
         .option(ChannelOption.SO_RCVBUF, SOCKET_BUFFER)
@@ -150,7 +167,7 @@ public final class FaultProxy implements AutoCloseable {
         });
     this.serverBootstrap = new ServerBootstrap()
         .group(loop)
-        .channel(NioServerSocketChannel.class)
+        .channel(EPOLL ? EpollServerSocketChannel.class : NioServerSocketChannel.class)
         .option(ChannelOption.SO_REUSEADDR, true)
         // Set on the listening socket so that accepted sockets start with it (window scaling).
         .option(ChannelOption.SO_RCVBUF, SOCKET_BUFFER)
@@ -198,11 +215,7 @@ public final class FaultProxy implements AutoCloseable {
   /** Closes every proxied connection now, on both sides, the way {@code how} says. */
   public void cutAll(Cut how) {
     Objects.requireNonNull(how, "how");
-    control(() -> {
-      for (Link l : new ArrayList<>(links)) {
-        l.cut(how);
-      }
-    });
+    control(() -> cutEverything(how));
   }
 
   /** New connections are accepted and closed at once ({@code true}) or proxied again. */
@@ -216,6 +229,7 @@ public final class FaultProxy implements AutoCloseable {
    */
   public void refuse(Refusal how) {
     control(() -> setRefusal(how));
+    settle();
   }
 
   /** As {@link #refuse(Refusal)}, ended by itself after {@code d}. */
@@ -226,6 +240,7 @@ public final class FaultProxy implements AutoCloseable {
       setRefusal(how);
       refusalEnd = loop.schedule(() -> setRefusal(null), nanos, TimeUnit.NANOSECONDS);
     });
+    settle();
   }
 
   /** Stops forwarding in one direction without closing anything; bytes are held. */
@@ -303,9 +318,9 @@ public final class FaultProxy implements AutoCloseable {
     return dropped.get();
   }
 
-  /** {@link System#nanoTime()} of every accept, in order, refused ones included. */
-  public List<Long> acceptTimesNanos() {
-    return new ArrayList<>(acceptNanos);
+  /** Every connection accepted, in order, refused ones included. */
+  public List<Accept> accepts() {
+    return new ArrayList<>(accepts);
   }
 
   /** Closes every connection and the listening socket, and stops the proxy's thread. */
@@ -321,9 +336,7 @@ public final class FaultProxy implements AutoCloseable {
           listening.close();
           listening = null;
         }
-        for (Link l : new ArrayList<>(links)) {
-          l.cut(Cut.FIN);
-        }
+        cutEverything(Cut.FIN);
       });
     } finally {
       group.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
@@ -363,6 +376,24 @@ public final class FaultProxy implements AutoCloseable {
     }
   }
 
+  private void cutEverything(Cut how) {
+    for (Link l : new ArrayList<>(links)) {
+      l.cut(how);
+    }
+    // Those still connecting to the target too: the dialer already counts them as connected.
+    for (Channel ch : unlinked) {
+      close(ch, how);
+    }
+    unlinked.clear();
+  }
+
+  private static void close(Channel ch, Cut how) {
+    if (how == Cut.RESET) {
+      ch.config().setOption(ChannelOption.SO_LINGER, 0);
+    }
+    ch.close();
+  }
+
   private void kickAll() {
     for (Link l : new ArrayList<>(links)) {
       l.toServer.kick();
@@ -371,20 +402,22 @@ public final class FaultProxy implements AutoCloseable {
   }
 
   private void onAccepted(Channel inbound) {
+    accepts.add(new Accept(System.nanoTime(), (InetSocketAddress) inbound.remoteAddress()));
     accepted.incrementAndGet();
-    acceptNanos.add(System.nanoTime());
     if (refusal != null || closed) {
       refused.incrementAndGet();
       inbound.close();
       return;
     }
+    unlinked.add(inbound);
     clientBootstrap.connect(target).addListener((ChannelFuture f) -> {
+      boolean cut = !unlinked.remove(inbound);
       if (!f.isSuccess()) {
         inbound.close(); // the target is down: the dialer sees the connection end at once
         return;
       }
       Channel outbound = f.channel();
-      if (closed || !inbound.isActive()) {
+      if (cut || closed || !inbound.isActive()) {
         outbound.close();
         inbound.close();
         return;
@@ -393,6 +426,23 @@ public final class FaultProxy implements AutoCloseable {
       links.add(l);
       l.start();
     });
+  }
+
+  /**
+   * Waits until the event loop has been through its selector once more, so that a listening
+   * socket it closed is closed in the kernel too (NIO closes a registered channel's socket only
+   * then). A task scheduled ahead runs after the next select.
+   */
+  private void settle() {
+    try {
+      loop.schedule(() -> null, 1, TimeUnit.MILLISECONDS)
+          .get(CONTROL_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted while controlling " + this, e);
+    } catch (ExecutionException | TimeoutException e) {
+      throw new IllegalStateException(this + " did not answer within " + CONTROL_TIMEOUT, e);
+    }
   }
 
   /** Runs {@code task} on the event loop and waits for it. */
@@ -455,12 +505,8 @@ public final class FaultProxy implements AutoCloseable {
       }
       toServer.discard();
       toClient.discard();
-      if (how == Cut.RESET) {
-        client.config().setOption(ChannelOption.SO_LINGER, 0);
-        server.config().setOption(ChannelOption.SO_LINGER, 0);
-      }
-      client.close();
-      server.close();
+      close(client, how);
+      close(server, how);
     }
   }
 
