@@ -103,6 +103,20 @@ class FaultProxyTest {
   }
 
   @Test
+  void forwardsWhatWasSentBeforeTheTargetConnectionWasOpen() throws Exception {
+    byte[] data = new byte[2 << 20];
+    new java.util.Random(1).nextBytes(data);
+    try (Socket s = dial()) {
+      java.util.concurrent.FutureTask<Void> w = Threads.start("w", () -> {
+        s.getOutputStream().write(data);
+        return null;
+      });
+      assertThat(readFully(s.getInputStream(), data.length)).isEqualTo(data);
+      w.get();
+    }
+  }
+
+  @Test
   void fragmentsAndDelaysKeepEveryByteInOrder() throws IOException {
     proxy.fragment(1);
     proxy.delay(Duration.ofMillis(50));
@@ -141,6 +155,18 @@ class FaultProxyTest {
       proxy.resume();
       s.getOutputStream().write(6);
       assertThat(s.getInputStream().read()).isEqualTo(6);
+    }
+  }
+
+  @Test
+  void injectsBytesOfItsOwn() throws IOException {
+    try (Socket s = dial()) {
+      s.getOutputStream().write(1);
+      assertThat(s.getInputStream().read()).isEqualTo(1);
+      proxy.inject(Direction.SERVER_TO_CLIENT, new byte[] {9, 8});
+      assertThat(readFully(s.getInputStream(), 2)).containsExactly(9, 8);
+      proxy.inject(Direction.CLIENT_TO_SERVER, new byte[] {7}); // the echo server returns it
+      assertThat(s.getInputStream().read()).isEqualTo(7);
     }
   }
 

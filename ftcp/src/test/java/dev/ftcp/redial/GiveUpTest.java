@@ -15,6 +15,7 @@ import java.net.ConnectException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.FutureTask;
 import java.util.concurrent.TimeUnit;
@@ -47,10 +48,13 @@ class GiveUpTest {
       long brokeBefore = System.nanoTime();
       log.await(Kind.DISCONNECTED, 1, WITHIN);
 
-      // During the redial: one request and DEPTH - 1 writes fill the queue, the next write blocks.
+      // During the redial: two requests and DEPTH - 2 writes fill the queue, the next write
+      // blocks.
       FutureTask<Message> request =
           Threads.start("requester", () -> c.request(Message.of("q"), Duration.ofSeconds(30)));
       await().atMost(WITHIN).until(() -> c.stats().queued() == 1);
+      CompletableFuture<Message> async = c.requestAsync(Message.of("a"), Duration.ofSeconds(30));
+      await().atMost(WITHIN).until(() -> c.stats().queued() == 2);
       FutureTask<Integer> writer = Threads.start("writer", () -> {
         int n = 0;
         for (;;) {
@@ -73,17 +77,20 @@ class GiveUpTest {
       assertClosedWith(lastError, writer);
       assertClosedWith(lastError, read);
       assertClosedWith(lastError, request);
+      assertThat(async).failsWithin(WITHIN).withThrowableOfType(ExecutionException.class)
+          .havingCause().isInstanceOf(ConnectionClosedException.class)
+          .havingCause().isSameAs(lastError);
       // ... and so do later ones.
       assertThatThrownBy(() -> c.write(Message.of("later")))
-          .isInstanceOf(ConnectionClosedException.class).hasCauseReference(lastError);
+          .isInstanceOf(ConnectionClosedException.class).cause().isSameAs(lastError);
       assertThatThrownBy(() -> c.request(Message.of("later"), Duration.ofSeconds(1)))
-          .isInstanceOf(ConnectionClosedException.class).hasCauseReference(lastError);
+          .isInstanceOf(ConnectionClosedException.class).cause().isSameAs(lastError);
       try (Reader later = c.reader()) {
         assertThatThrownBy(later::read)
-            .isInstanceOf(ConnectionClosedException.class).hasCauseReference(lastError);
+            .isInstanceOf(ConnectionClosedException.class).cause().isSameAs(lastError);
       }
       assertThat(c.isOpen()).isFalse();
-      assertThat(c.stats().messagesDiscarded()).as("the request and the writes queued")
+      assertThat(c.stats().messagesDiscarded()).as("the requests and the writes queued")
           .isEqualTo(DEPTH);
       assertThat(c.stats().queued()).isZero();
 

@@ -1,5 +1,7 @@
 package dev.ftcp.redial;
 
+import static org.awaitility.Awaitility.await;
+
 import dev.ftcp.Conn;
 import dev.ftcp.Ftcp;
 import dev.ftcp.Message;
@@ -7,6 +9,7 @@ import dev.ftcp.Options;
 import dev.ftcp.testing.FaultProxy;
 import java.io.IOException;
 import java.net.InetSocketAddress;
+import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Consumer;
@@ -49,18 +52,26 @@ final class Rig implements AutoCloseable {
       FaultProxy proxy = FaultProxy.to(new InetSocketAddress("127.0.0.1", server.port()));
       return new Rig(transport, shared, server, proxy);
     } catch (IOException | RuntimeException e) {
-      closeQuietly(server);
+      server.close();
       throw e;
     }
   }
 
-  /** Dials {@code address} with the transport's client settings, the shared ones, then these. */
+  /**
+   * Dials {@code address} with the transport's client settings, the shared ones, then these;
+   * returns once the server has accepted the connection. (A test that stopped the server before
+   * that would race the listener's close with a connection it has not handed out yet: see
+   * {@link ListenerCloseTest}.)
+   */
   Conn dial(String address, Consumer<Options.Builder> settings) throws IOException {
     Options.Builder b = transport.client();
     shared.accept(b);
     settings.accept(b);
+    int before = server.sessions().size();
     Conn c = Ftcp.dial(address, b.build());
     clients.add(c);
+    await("accepted by the server").atMost(Duration.ofSeconds(10)).pollDelay(Duration.ZERO)
+        .pollInterval(Duration.ofMillis(1)).until(() -> server.sessions().size() > before);
     return c;
   }
 
@@ -70,7 +81,7 @@ final class Rig implements AutoCloseable {
   }
 
   @Override
-  public void close() throws Exception {
+  public void close() {
     try {
       for (Conn c : clients) {
         c.close();
@@ -81,14 +92,6 @@ final class Rig implements AutoCloseable {
       } finally {
         server.close();
       }
-    }
-  }
-
-  private static void closeQuietly(TestServer s) {
-    try {
-      s.close();
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
     }
   }
 }

@@ -3,6 +3,7 @@ package dev.ftcp.testing;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelHandlerContext;
@@ -274,6 +275,22 @@ public final class FaultProxy implements AutoCloseable {
       throw new IllegalArgumentException("fragment size must not be negative, was " + n);
     }
     control(() -> fragment = n);
+  }
+
+  /**
+   * Sends {@code bytes} of the proxy's own into every proxied connection, one way, as a
+   * corrupting middlebox would. They land between chunks: inject while that direction is quiet
+   * to know where they fall in the stream.
+   */
+  public void inject(Direction d, byte[] bytes) {
+    Objects.requireNonNull(d, "direction");
+    byte[] copy = bytes.clone();
+    control(() -> {
+      for (Link l : links) {
+        (d == Direction.CLIENT_TO_SERVER ? l.server : l.client)
+            .writeAndFlush(Unpooled.wrappedBuffer(copy));
+      }
+    });
   }
 
   /**
