@@ -82,7 +82,7 @@ class BackoffSpreadTest {
       // busy machine), so that every client is well into its capped waits.
       long lastFailure = Collections.max(failedAt.values());
       Threads.letPass(OUTAGE.minusNanos(System.nanoTime() - lastFailure));
-      rig.proxy.refuse((Refusal) null);
+      rig.proxy.refuse(false);
       await().atMost(WITHIN).until(() -> attempts.size() == CLIENTS
           && rig.proxy.connectionsAccepted() == 2 * CLIENTS);
 

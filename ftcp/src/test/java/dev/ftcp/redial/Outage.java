@@ -55,6 +55,6 @@ enum Outage {
 
   /** Lets dials through again. */
   void end(Rig rig) throws Exception {
-    rig.proxy.refuse((Refusal) null);
+    rig.proxy.refuse(false);
   }
 }

@@ -121,8 +121,6 @@ public final class FaultProxy implements AutoCloseable {
   private Refusal refusal;
   private ScheduledFuture<?> refusalEnd;
   private boolean closed;
-
-  // Read by the forwarding code on the event loop; written there too (via control tasks).
   private long delayNanos;
   private int fragment;
 
@@ -219,7 +217,10 @@ public final class FaultProxy implements AutoCloseable {
     control(() -> cutEverything(how));
   }
 
-  /** New connections are accepted and closed at once ({@code true}) or proxied again. */
+  /**
+   * New connections are accepted and closed at once ({@code true}), or proxied again
+   * ({@code false}, which ends either kind of refusal).
+   */
   public void refuse(boolean on) {
     refuse(on ? Refusal.ACCEPT_AND_CLOSE : null);
   }
@@ -231,6 +232,11 @@ public final class FaultProxy implements AutoCloseable {
   public void refuse(Refusal how) {
     control(() -> setRefusal(how));
     settle();
+  }
+
+  /** Accepts and closes new connections for {@code d}, then proxies them again. */
+  public void refuseFor(Duration d) {
+    refuseFor(d, Refusal.ACCEPT_AND_CLOSE);
   }
 
   /** As {@link #refuse(Refusal)}, ended by itself after {@code d}. */
