@@ -1,5 +1,6 @@
 package dev.ftcp;
 
+import dev.ftcp.internal.codec.FrameCodec;
 import java.time.Duration;
 import java.util.Objects;
 import java.util.concurrent.Executor;
@@ -29,6 +30,8 @@ public final class Options {
   private final int readerBufferDepth;
   private final boolean bigFrames;
   private final int maxFrameLength;
+  // What the builder was told: -1 when derived from bigFrames, so that toBuilder() re-derives it.
+  private final int maxFrameLengthSetting;
   private final Duration closeLinger;
   private final Duration writeTimeout;
   private final Duration idleTimeout;
@@ -48,6 +51,7 @@ public final class Options {
     this.readerBufferDepth = b.readerBufferDepth;
     this.bigFrames = b.bigFrames;
     this.maxFrameLength = maxFrameLength;
+    this.maxFrameLengthSetting = b.maxFrameLength;
     this.closeLinger = b.closeLinger;
     this.writeTimeout = b.writeTimeout;
     this.idleTimeout = b.idleTimeout;
@@ -195,7 +199,7 @@ public final class Options {
       writeQueueDepth = o.writeQueueDepth;
       readerBufferDepth = o.readerBufferDepth;
       bigFrames = o.bigFrames;
-      maxFrameLength = o.maxFrameLength;
+      maxFrameLength = o.maxFrameLengthSetting;
       closeLinger = o.closeLinger;
       writeTimeout = o.writeTimeout;
       idleTimeout = o.idleTimeout;
@@ -246,10 +250,15 @@ public final class Options {
 
     /**
      * Largest frame length N accepted and written, not counting the prefix. Default 65535, or
-     * 16 MiB with big frames. At least 16 (the two ID slots); at most 65535 without big frames.
+     * 16 MiB with big frames. At least 16 (the two ID slots); at most 65535 without big frames,
+     * and at most 2^31-9 with them (a frame is buffered whole, and Java arrays stop there).
      */
     public Builder maxFrameLength(int n) {
-      maxFrameLength = atLeast("maxFrameLength", n, 16);
+      maxFrameLength = atLeast("maxFrameLength", n, FrameCodec.SLOTS_LENGTH);
+      if (n > FrameCodec.MAX_FRAME_LENGTH) {
+        throw new IllegalArgumentException(
+            "maxFrameLength must be at most " + FrameCodec.MAX_FRAME_LENGTH + ", was " + n);
+      }
       return this;
     }
 

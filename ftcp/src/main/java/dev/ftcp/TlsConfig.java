@@ -1,5 +1,8 @@
 package dev.ftcp;
 
+import dev.ftcp.internal.Internal;
+import dev.ftcp.internal.tls.SslContexts;
+import io.netty.handler.ssl.SslContext;
 import java.nio.file.Path;
 import java.security.KeyStore;
 import java.time.Duration;
@@ -10,7 +13,20 @@ import javax.net.ssl.SSLContext;
  * TLS settings for {@link Ftcp#dialTls} (client side) or {@link Ftcp#listenTls} (server side).
  *
  * <p>A client verifies the server's certificate chain against the system trust store and the
- * server's host name by default, as Go's {@code tls.Dial} does. Immutable and thread-safe.
+ * server's host name by default, as Go's {@code tls.Dial} does. Only TLS 1.3 and 1.2 are spoken.
+ *
+ * <p>{@link Builder#build()} reads every file and builds the TLS context then, once, so that a
+ * missing or malformed certificate or key, a key that does not match its certificate, or a
+ * provider that cannot load fails there, with a message naming the problem: {@link
+ * IllegalArgumentException} for a bad setting or file, {@link IllegalStateException} for a
+ * provider that is not available. Certificates and keys are read again only by building a new
+ * config.
+ *
+ * <p>Private keys are read from PEM files unencrypted, in PKCS#8 ({@code BEGIN PRIVATE KEY}) or
+ * as OpenSSL writes RSA and EC keys ({@code BEGIN RSA PRIVATE KEY}, {@code BEGIN EC PRIVATE
+ * KEY}).
+ *
+ * <p>Immutable and thread-safe: one config can serve any number of connections.
  */
 public final class TlsConfig {
   /** Which TLS implementation runs the handshake and the record layer. */
@@ -26,34 +42,25 @@ public final class TlsConfig {
   /** Default time a TLS handshake may take before the connection fails: 10 s. */
   public static final Duration DEFAULT_HANDSHAKE_TIMEOUT = Duration.ofSeconds(10);
 
-  final boolean client;
-  final Path trustPem;
-  final KeyStore trustStore;
-  final Path certChainPem;
-  final Path keyPem;
-  final KeyStore keyStore;
-  final char[] keyStorePassword;
-  final Path clientCaPem;
-  final String serverName;
-  final boolean insecureSkipVerify;
-  final Provider provider;
-  final Duration handshakeTimeout;
-  final SSLContext sslContext;
+  static {
+    // The Netty context stays package-private; dev.ftcp.internal.tls reads it through this hook.
+    Internal.tlsContexts = config -> config.context;
+  }
 
-  private TlsConfig(Builder b) {
+  private final boolean client;
+  private final String serverName;
+  private final boolean insecureSkipVerify;
+  private final Provider provider;
+  private final Duration handshakeTimeout;
+  private final SslContext context;
+
+  private TlsConfig(Builder b, Provider provider, SslContext context) {
     this.client = b.client;
-    this.trustPem = b.trustPem;
-    this.trustStore = b.trustStore;
-    this.certChainPem = b.certChainPem;
-    this.keyPem = b.keyPem;
-    this.keyStore = b.keyStore;
-    this.keyStorePassword = b.keyStorePassword == null ? null : b.keyStorePassword.clone();
-    this.clientCaPem = b.clientCaPem;
     this.serverName = b.serverName;
     this.insecureSkipVerify = b.insecureSkipVerify;
-    this.provider = b.provider;
+    this.provider = provider;
     this.handshakeTimeout = b.handshakeTimeout;
-    this.sslContext = b.sslContext;
+    this.context = context;
   }
 
   /** A client configuration: system trust store, host name verified. */
@@ -61,7 +68,10 @@ public final class TlsConfig {
     return new Builder(true);
   }
 
-  /** A client configuration that uses an {@link SSLContext} the application already has. */
+  /**
+   * A client configuration that uses an {@link SSLContext} the application already has, through
+   * the JDK's TLS, limited to TLS 1.3 and 1.2. The server's host name is still verified.
+   */
   public static TlsConfig client(SSLContext context) {
     Builder b = new Builder(true);
     b.sslContext = Objects.requireNonNull(context, "context");
@@ -85,7 +95,10 @@ public final class TlsConfig {
     return b;
   }
 
-  /** A server configuration that uses an {@link SSLContext} the application already has. */
+  /**
+   * A server configuration that uses an {@link SSLContext} the application already has, through
+   * the JDK's TLS, limited to TLS 1.3 and 1.2. It does not ask for client certificates.
+   */
   public static TlsConfig server(SSLContext context) {
     Builder b = new Builder(false);
     b.sslContext = Objects.requireNonNull(context, "context");
@@ -98,10 +111,12 @@ public final class TlsConfig {
     return client;
   }
 
+  /** The provider that runs: {@link Provider#OPENSSL} or {@link Provider#JDK}, never AUTO. */
   public Provider provider() {
     return provider;
   }
 
+  /** How long a handshake may take before the connection fails. */
   public Duration handshakeTimeout() {
     return handshakeTimeout;
   }
@@ -111,6 +126,7 @@ public final class TlsConfig {
     return serverName;
   }
 
+  /** True when the peer's certificate and name are not verified at all (tests only). */
   public boolean insecureSkipVerify() {
     return insecureSkipVerify;
   }
@@ -172,7 +188,8 @@ public final class TlsConfig {
 
     /**
      * Accept any server certificate, for any name. For tests only: it lets anyone in the middle
-     * read and change the traffic. Logged at WARN each time a connection uses it.
+     * read and change the traffic. Logged at WARN each time a connection uses it. Overrides
+     * {@link #trustPem} and {@link #trustStore}.
      */
     public Builder insecureSkipVerify() {
       requireClient("insecureSkipVerify");
@@ -189,7 +206,10 @@ public final class TlsConfig {
       return this;
     }
 
-    /** Which TLS implementation to use. Default {@link Provider#AUTO}. */
+    /**
+     * Which TLS implementation to use. Default {@link Provider#AUTO}: OpenSSL where it loads, the
+     * JDK's otherwise.
+     */
     public Builder provider(Provider p) {
       provider = Objects.requireNonNull(p, "provider");
       return this;
@@ -205,8 +225,28 @@ public final class TlsConfig {
       return this;
     }
 
+    /**
+     * Reads the files and builds the TLS context.
+     *
+     * @throws IllegalArgumentException a file is missing, unreadable or malformed, a key does not
+     *     match its certificate, a KeyStore or its password is wrong, or the settings conflict
+     * @throws IllegalStateException the chosen provider is not available here
+     */
     public TlsConfig build() {
-      return new TlsConfig(this);
+      Provider resolved = sslContext != null ? Provider.JDK : SslContexts.resolve(provider);
+      SslContext context;
+      if (sslContext != null) {
+        context = SslContexts.wrap(sslContext, client);
+      } else if (client) {
+        context =
+            SslContexts.client(
+                resolved, trustPem, trustStore, certChainPem, keyPem, insecureSkipVerify);
+      } else {
+        context =
+            SslContexts.server(
+                resolved, certChainPem, keyPem, keyStore, keyStorePassword, clientCaPem);
+      }
+      return new TlsConfig(this, resolved, context);
     }
 
     private void requireClient(String setting) {

@@ -22,6 +22,12 @@ public final class FrameCodec {
   /** Bytes of the two ID slots that every frame carries. */
   public static final int SLOTS_LENGTH = 16;
 
+  /**
+   * Largest frame length N this library will ever buffer: the largest array the JVMs we run on
+   * allocate, with room left for the 4-byte prefix in the same buffer.
+   */
+  public static final int MAX_FRAME_LENGTH = Integer.MAX_VALUE - 8;
+
   private FrameCodec() {}
 
   /** Bytes of the length prefix: 2, or 4 with big frames. */
@@ -35,11 +41,24 @@ public final class FrameCodec {
   }
 
   /**
-   * Writes one frame. The caller has checked that {@code id} and {@code repId} are at most
-   * {@link Message#MAX_ID} and that the payload fits the prefix.
+   * Writes one frame. The caller validates messages before queueing them; this checks again,
+   * for two compares, because a value that slipped through would not fail one write but corrupt
+   * the stream for every frame after it (a long ID wraps its slot, a long payload its prefix).
+   *
+   * @throws IllegalArgumentException when {@code id} or {@code repId} is outside
+   *     0..{@link Message#MAX_ID} or the payload does not fit the prefix; nothing is written
    */
   public static void encode(ByteBuf out, long id, long repId, byte[] payload, int prefixLength) {
+    if (((id | repId) >>> 56) != 0) {
+      throw new IllegalArgumentException("ID " + Long.toUnsignedString(id) + " or RepID "
+          + Long.toUnsignedString(repId) + " is outside 0.." + Message.MAX_ID);
+    }
     int n = SLOTS_LENGTH + payload.length;
+    int maxN = prefixLength == 2 ? 0xFFFF : MAX_FRAME_LENGTH;
+    if (n > maxN || n < 0) {
+      throw new IllegalArgumentException("a payload of " + payload.length
+          + " bytes does not fit a frame of at most " + maxN + " bytes");
+    }
     if (prefixLength == 2) {
       out.writeShortLE(n);
     } else {

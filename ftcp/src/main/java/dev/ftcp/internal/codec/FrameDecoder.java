@@ -28,6 +28,12 @@ public final class FrameDecoder extends LengthFieldBasedFrameDecoder {
   private SSLSession session;
   private boolean failed;
 
+  /**
+   * @param maxFrameLength largest accepted frame length N, not counting the prefix: 16 ..
+   *     {@link FrameCodec#MAX_FRAME_LENGTH}. Above that, N plus the prefix would pass our check
+   *     and then trip Netty's own limit, which reports something other than a framing error.
+   * @throws IllegalArgumentException when {@code maxFrameLength} is outside that range
+   */
   public FrameDecoder(boolean bigFrames, int maxFrameLength) {
     super(
         ByteOrder.LITTLE_ENDIAN,
@@ -37,6 +43,10 @@ public final class FrameDecoder extends LengthFieldBasedFrameDecoder {
         0,
         FrameCodec.prefixLength(bigFrames),
         true);
+    if (maxFrameLength < FrameCodec.SLOTS_LENGTH || maxFrameLength > FrameCodec.MAX_FRAME_LENGTH) {
+      throw new IllegalArgumentException("maxFrameLength must be in " + FrameCodec.SLOTS_LENGTH
+          + ".." + FrameCodec.MAX_FRAME_LENGTH + ", was " + maxFrameLength);
+    }
     this.prefixLength = FrameCodec.prefixLength(bigFrames);
     this.maxFrameLength = maxFrameLength;
   }
@@ -59,10 +69,10 @@ public final class FrameDecoder extends LengthFieldBasedFrameDecoder {
         ? in.getUnsignedShortLE(in.readerIndex())
         : in.getUnsignedIntLE(in.readerIndex());
     if (n > maxFrameLength) {
-      throw fail("frame length " + n + " exceeds maxFrameLength " + maxFrameLength);
+      throw fail(in, "frame length " + n + " exceeds maxFrameLength " + maxFrameLength);
     }
     if (n < FrameCodec.SLOTS_LENGTH) {
-      throw fail("frame length " + n + " is shorter than the 16 bytes of its ID slots");
+      throw fail(in, "frame length " + n + " is shorter than the 16 bytes of its ID slots");
     }
     ByteBuf frame = (ByteBuf) super.decode(ctx, in);
     if (frame == null) {
@@ -75,8 +85,7 @@ public final class FrameDecoder extends LengthFieldBasedFrameDecoder {
       frame.readBytes(data);
       return Internal.received(id, repId, data, session);
     } catch (FrameFormatException e) {
-      failed = true;
-      throw e;
+      throw fail(in, e);
     }
   }
 
@@ -86,9 +95,15 @@ public final class FrameDecoder extends LengthFieldBasedFrameDecoder {
     return buffer.slice(index, length);
   }
 
-  private FrameFormatException fail(String message) {
+  private FrameFormatException fail(ByteBuf in, String message) {
+    return fail(in, new FrameFormatException(message));
+  }
+
+  /** Drops what is buffered too, so the cumulation is released now rather than at close. */
+  private FrameFormatException fail(ByteBuf in, FrameFormatException e) {
     failed = true;
-    return new FrameFormatException(message);
+    in.skipBytes(in.readableBytes());
+    return e;
   }
 
   /**

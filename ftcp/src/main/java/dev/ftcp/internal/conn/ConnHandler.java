@@ -3,6 +3,7 @@ package dev.ftcp.internal.conn;
 import dev.ftcp.FrameFormatException;
 import dev.ftcp.FtcpTimeoutException;
 import dev.ftcp.Message;
+import dev.ftcp.internal.Durations;
 import dev.ftcp.internal.codec.FrameDecoder;
 import dev.ftcp.internal.tls.TlsHandlers;
 import io.netty.channel.Channel;
@@ -14,6 +15,7 @@ import io.netty.handler.ssl.SslHandshakeCompletionEvent;
 import io.netty.handler.timeout.IdleState;
 import io.netty.handler.timeout.IdleStateEvent;
 import java.io.IOException;
+import javax.net.ssl.SSLException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -61,10 +63,10 @@ final class ConnHandler extends ChannelInboundHandlerAdapter {
       IdleState idle = ((IdleStateEvent) evt).state();
       if (idle == IdleState.WRITER_IDLE && waitingForSocket(ctx.channel())) {
         fail(ctx, new FtcpTimeoutException("the socket took no byte for "
-            + conn.options.writeTimeout() + " while data waited (writeTimeout): peer not reading"));
+            + Durations.human(conn.options.writeTimeout()) + " while data waited (writeTimeout): peer not reading"));
       } else if (idle == IdleState.READER_IDLE) {
         fail(ctx, new FtcpTimeoutException("nothing received for "
-            + conn.options.idleTimeout() + " (idleTimeout)"));
+            + Durations.human(conn.options.idleTimeout()) + " (idleTimeout)"));
       }
       return;
     }
@@ -97,7 +99,25 @@ final class ConnHandler extends ChannelInboundHandlerAdapter {
   @Override
   public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
     FrameFormatException framing = FrameDecoder.framingError(cause);
-    fail(ctx, framing != null ? framing : cause);
+    if (framing != null) {
+      fail(ctx, framing);
+    } else if (tls && isTlsFailure(cause)) {
+      // With TLS 1.3 the server checks the client certificate after the client's handshake is
+      // done, so its refusal arrives here, on the first read, rather than as a handshake event.
+      fail(ctx, TlsHandlers.describeHandshakeFailure(cause,
+          String.valueOf(ctx.channel().remoteAddress())));
+    } else {
+      fail(ctx, cause);
+    }
+  }
+
+  private static boolean isTlsFailure(Throwable t) {
+    for (Throwable c = t; c != null; c = c.getCause()) {
+      if (c instanceof SSLException) {
+        return true;
+      }
+    }
+    return false;
   }
 
   private void fail(ChannelHandlerContext ctx, Throwable cause) {

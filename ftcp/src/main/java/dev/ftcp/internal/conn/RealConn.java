@@ -7,6 +7,7 @@ import dev.ftcp.FtcpTimeoutException;
 import dev.ftcp.Message;
 import dev.ftcp.Options;
 import dev.ftcp.Reader;
+import dev.ftcp.internal.Durations;
 import dev.ftcp.internal.IoGroup;
 import dev.ftcp.internal.SerialExecutor;
 import dev.ftcp.internal.Waiters;
@@ -24,6 +25,8 @@ import io.netty.channel.ChannelProgressiveFuture;
 import io.netty.channel.ChannelProgressiveFutureListener;
 import io.netty.channel.EventLoop;
 import io.netty.channel.WriteBufferWaterMark;
+import io.netty.channel.socket.DuplexChannel;
+import io.netty.handler.ssl.SslHandler;
 import io.netty.handler.timeout.IdleStateHandler;
 import java.io.IOException;
 import java.io.InterruptedIOException;
@@ -67,6 +70,12 @@ final class RealConn implements Conn {
 
   /** A batch is cut at this many bytes or messages: big enough to amortize, small enough to pipeline. */
   private static final int BATCH_BYTES = 32 * 1024;
+  /**
+   * With TLS a batch must fit one TLS record (16 KiB of plaintext) and is flushed on its own,
+   * so that SslHandler never puts two batches in one record: a record reaches the peer whole
+   * or not at all, so a failed batch was not delivered and resending it duplicates nothing.
+   */
+  private static final int TLS_BATCH_BYTES = 16 * 1024;
   private static final int BATCH_MESSAGES = 1024;
   /** Timed-out request IDs remembered so that their late replies are recognized. */
   private static final int TIMED_OUT_MEMORY = 4096;
@@ -86,9 +95,12 @@ final class RealConn implements Conn {
   final Options options;
   private final boolean client;
   private final InetSocketAddress peer;
+  private final String peerName; // host:port, for messages
   final EventLoop loop;
   private final int prefix;
   private final int readerDepth;
+  private final boolean tls;
+  private final int batchBytes;
   private final SerialExecutor events;
   private final Bootstrap bootstrap; // client only
   private final Backoff backoff;
@@ -129,6 +141,7 @@ final class RealConn implements Conn {
   private long failedAtNanos; // event loop
   private Throwable lastError; // event loop
   private ScheduledFuture<?> lingerTimer; // event loop
+  private boolean outputShut; // event loop: close() has sent our end of stream
   private ScheduledFuture<?> redialTimer; // event loop
   final CompletableFuture<Void> ready = new CompletableFuture<>();
   private final CompletableFuture<Void> terminated = new CompletableFuture<>();
@@ -151,10 +164,13 @@ final class RealConn implements Conn {
     this.options = options;
     this.client = client;
     this.peer = peer;
+    this.peerName = peer.getHostString() + ":" + peer.getPort();
     this.loop = loop;
     this.onTerminated = onTerminated;
     this.prefix = FrameCodec.prefixLength(options.bigFrames());
     this.readerDepth = options.readerBufferDepth();
+    this.tls = options.tls() != null;
+    this.batchBytes = tls ? TLS_BATCH_BYTES : BATCH_BYTES;
     this.ring = new WriteRing(options.writeQueueDepth());
     this.events = new SerialExecutor(options.callbackExecutor());
     this.backoff = new Backoff(options.redialBackoff(), options.maxRedialBackoff(),
@@ -255,7 +271,7 @@ final class RealConn implements Conn {
     if (ch == connecting) {
       connecting = null;
       attemptFailed(cause != null ? cause
-          : new ConnectionClosedException("connection to " + peer + " closed while opening"));
+          : new ConnectionClosedException("connection to " + peerName + " closed while opening"));
       return;
     }
     if (ch != channel) {
@@ -270,12 +286,12 @@ final class RealConn implements Conn {
       return;
     }
     Throwable why = cause != null ? cause
-        : new ConnectionClosedException("connection closed by " + peer);
+        : new ConnectionClosedException("connection closed by " + peerName);
     if (!client) {
       terminate(FAILED, why);
       return;
     }
-    log.debug("connection to {} broke, redialing: {}", peer, why.toString());
+    log.debug("connection to {} broke, redialing: {}", peerName, why.toString());
     events.execute(() -> options.stateListener().disconnected(this, why));
     failedAtNanos = System.nanoTime();
     lastError = why;
@@ -327,7 +343,7 @@ final class RealConn implements Conn {
     long now = System.nanoTime();
     long deadline = failedAtNanos + options.redialTimeout().toNanos();
     if (now - deadline >= 0) {
-      log.debug("giving up on {} after {} attempts: {}", peer, attempts, cause.toString());
+      log.debug("giving up on {} after {} attempts: {}", peerName, attempts, cause.toString());
       terminate(FAILED, cause);
       return;
     }
@@ -436,26 +452,38 @@ final class RealConn implements Conn {
       return; // dialing: the ring keeps what was written
     }
     boolean wrote = false;
-    while (ch.isWritable()) {
+    // A write that failed means the channel is broken (it is being closed, see batchDone):
+    // writing on would fail at once again, and forever if the channel still looks writable.
+    while (!batchFailedOnChannel && !outputShut && ch.isWritable()) {
       int start = pending.written();
       int count = 0;
       int bytes = 0;
       int unwritten = pending.unwritten();
-      while (count < unwritten && bytes < BATCH_BYTES && count < BATCH_MESSAGES) {
-        bytes += FrameCodec.frameSize(pending.message(start + count).data().length, prefix);
+      while (count < unwritten && count < BATCH_MESSAGES) {
+        int size = FrameCodec.frameSize(pending.message(start + count).data().length, prefix);
+        if (count > 0 && bytes + size > batchBytes) {
+          break;
+        }
+        bytes += size;
         count++;
       }
       int taken = 0;
-      while (bytes < BATCH_BYTES && count < BATCH_MESSAGES) {
-        Message m = ring.peek();
-        if (m == null) {
-          break;
+      if (count == unwritten) {
+        while (count < BATCH_MESSAGES) {
+          Message m = ring.peek();
+          if (m == null) {
+            break;
+          }
+          int size = FrameCodec.frameSize(m.data().length, prefix);
+          if (count > 0 && bytes + size > batchBytes) {
+            break;
+          }
+          pending.add(m, ring.peekId());
+          ring.advance();
+          taken++;
+          count++;
+          bytes += size;
         }
-        pending.add(m, ring.peekId());
-        ring.advance();
-        taken++;
-        count++;
-        bytes += FrameCodec.frameSize(m.data().length, prefix);
       }
       ring.release(taken);
       if (count == 0) {
@@ -467,8 +495,13 @@ final class RealConn implements Conn {
         FrameCodec.encode(buf, pending.id(start + k), m.repId(), m.data(), prefix);
       }
       pending.markWritten(count);
-      ch.write(buf, ch.newProgressivePromise().addListener(new Batch(count, bytes)));
-      wrote = true;
+      ch.write(buf, ch.newProgressivePromise().addListener(new Batch(ch, count, bytes)));
+      if (tls) {
+        // One TLS record per batch: see batchBytes.
+        ch.flush();
+      } else {
+        wrote = true;
+      }
     }
     if (wrote) {
       ch.flush();
@@ -480,11 +513,14 @@ final class RealConn implements Conn {
 
   /** A batch written as one buffer; its promise tells how far the kernel took it. */
   private final class Batch implements ChannelProgressiveFutureListener {
+    private final Channel ch;
     private final int count;
     private final int bytes;
     private long progress;
+    private Throwable cause;
 
-    Batch(int count, int bytes) {
+    Batch(Channel ch, int count, int bytes) {
+      this.ch = ch;
       this.count = count;
       this.bytes = bytes;
     }
@@ -496,6 +532,7 @@ final class RealConn implements Conn {
 
     @Override
     public void operationComplete(ChannelProgressiveFuture f) {
+      cause = f.cause();
       batchDone(this, f.isSuccess());
     }
   }
@@ -526,6 +563,12 @@ final class RealConn implements Conn {
       }
       batchFailedOnChannel = true;
       pending.unmarkWritten(b.count - sent);
+      if (b.ch.isOpen()) {
+        // Usually the channel is closing already; if not (an SSLEngine that refuses to write),
+        // closing it is what turns this failure into a redial instead of a stuck connection.
+        log.debug("a write to {} failed, closing the channel: {}", peerName, String.valueOf(b.cause));
+        b.ch.close();
+      }
     }
     if (state == CLOSING) {
       maybeFinishClose();
@@ -651,11 +694,27 @@ final class RealConn implements Conn {
     }
   }
 
+  /**
+   * Registers the reader on the event loop before returning, so that every message the event
+   * loop handles after this call returns reaches the reader: a peer's reply to anything sent
+   * after {@code reader()} cannot slip past it into the backlog.
+   */
   @Override
   public Reader reader() {
     RealReader r = new RealReader(this);
-    if (isTerminal() || !runOnLoop(() -> addReader(r))) {
+    if (isTerminal() || loop.inEventLoop()) {
       addReader(r);
+    } else if (IoGroup.onIoThread()) {
+      // Another event loop (a direct callback executor): waiting could deadlock two loops.
+      if (!runOnLoop(() -> addReader(r))) {
+        addReader(r);
+      }
+    } else {
+      try {
+        loop.submit(() -> addReader(r)).awaitUninterruptibly();
+      } catch (RejectedExecutionException e) {
+        addReader(r); // the loop is gone, so the connection has ended
+      }
     }
     return r;
   }
@@ -716,7 +775,7 @@ final class RealConn implements Conn {
     } catch (TimeoutException e) {
       if (requests.remove(p.id, p)) {
         rememberTimedOut(p.id);
-        throw new FtcpTimeoutException("no reply to request " + p.id + " within " + timeout);
+        throw new FtcpTimeoutException("no reply to request " + p.id + " within " + Durations.human(timeout));
       }
       return join(p.future); // the reply won the race; it is being completed now
     } catch (ExecutionException e) {
@@ -739,7 +798,7 @@ final class RealConn implements Conn {
         if (requests.remove(p.id, p)) {
           timedOut.put(p.id, Boolean.TRUE);
           FtcpTimeoutException e =
-              new FtcpTimeoutException("no reply to request " + p.id + " within " + timeout);
+              new FtcpTimeoutException("no reply to request " + p.id + " within " + Durations.human(timeout));
           options.callbackExecutor().execute(() -> p.future.completeExceptionally(e));
         }
       }, Math.max(0, timeout.toNanos()), TimeUnit.NANOSECONDS);
@@ -870,7 +929,7 @@ final class RealConn implements Conn {
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
       } catch (ExecutionException | TimeoutException e) {
-        log.warn("closing the connection to {} took longer than expected", peer);
+        log.warn("closing the connection to {} took longer than expected", peerName);
       }
     }
   }
@@ -889,18 +948,53 @@ final class RealConn implements Conn {
     }
     drain();
     if (state == CLOSING && lingerTimer == null) {
-      lingerTimer = loop.schedule(this::closeChannel, options.closeLinger().toNanos(),
+      lingerTimer = loop.schedule(this::forceClose, options.closeLinger().toNanos(),
           TimeUnit.NANOSECONDS);
     }
   }
 
   private void maybeFinishClose() {
     if (ring.size() == 0 && pending.isEmpty()) {
-      closeChannel();
+      shutdownOutput();
     }
   }
 
-  private void closeChannel() {
+  /**
+   * Everything queued has been taken by the kernel: end our direction of the stream (after
+   * close_notify under TLS) and keep reading until the peer ends its own, or until
+   * closeLinger. Closing outright instead would send a reset whenever a reply is in flight
+   * towards us, and a reset makes the peer's kernel drop what its application had not read
+   * yet: the last messages we sent.
+   */
+  private void shutdownOutput() {
+    Channel ch = channel;
+    if (ch == null) {
+      if (state == CLOSING) {
+        terminate(CLOSED, null);
+      }
+      return;
+    }
+    if (outputShut) {
+      return;
+    }
+    outputShut = true;
+    if (!(ch instanceof DuplexChannel)) {
+      ch.close();
+      return;
+    }
+    if (!ch.config().isAutoRead()) {
+      ch.config().setAutoRead(true); // the peer's end of stream must be read to be seen
+    }
+    SslHandler ssl = ch.pipeline().get(SslHandler.class);
+    ChannelFuture notified = ssl != null ? ssl.closeOutbound() : ch.newSucceededFuture();
+    notified.addListener(f -> ((DuplexChannel) ch).shutdownOutput().addListener(done -> {
+      if (!done.isSuccess()) {
+        ch.close();
+      }
+    }));
+  }
+
+  private void forceClose() {
     Channel ch = channel;
     if (ch != null) {
       ch.close();
@@ -958,13 +1052,13 @@ final class RealConn implements Conn {
     Throwable cause = terminalCause;
     int s = state;
     if (s == OPEN || s == CLOSING || s == CLOSED) {
-      return new ConnectionClosedException("connection to " + peer + " is closed");
+      return new ConnectionClosedException("connection to " + peerName + " is closed");
     }
     if (client && everReady) {
-      return new ConnectionClosedException("connection to " + peer + " gave up redialing after "
-          + options.redialTimeout() + (cause != null ? ": " + cause.getMessage() : ""), cause);
+      return new ConnectionClosedException("connection to " + peerName + " gave up redialing after "
+          + Durations.human(options.redialTimeout()) + (cause != null ? ": " + cause.getMessage() : ""), cause);
     }
-    return new ConnectionClosedException("connection to " + peer + " failed"
+    return new ConnectionClosedException("connection to " + peerName + " failed"
         + (cause != null ? ": " + cause.getMessage() : ""), cause);
   }
 
@@ -1020,7 +1114,7 @@ final class RealConn implements Conn {
 
   @Override
   public String toString() {
-    return (client ? "Conn[client to " : "Conn[server from ") + peer + ", "
+    return (client ? "Conn[client to " : "Conn[server from ") + peerName + ", "
         + new String[] {"open", "closing", "closed", "failed"}[state] + "]";
   }
 }

@@ -1,0 +1,56 @@
+package dev.ftcp.bench;
+
+import java.util.function.LongSupplier;
+
+/** The timing every throughput scenario shares. */
+public final class Measure {
+  private Measure() {}
+
+  /**
+   * Lets the scenario warm up, then returns how fast {@code counter} grows over the measured
+   * window, per second. The counter is read only at the window's edges, so it may be as cheap
+   * as the scenario likes (a {@code LongAdder}, a lazily set field).
+   */
+  public static double rate(LongSupplier counter, RunSpec spec) throws InterruptedException {
+    Thread.sleep(spec.warmup().toMillis());
+    long c0 = counter.getAsLong();
+    long t0 = System.nanoTime();
+    Thread.sleep(spec.duration().toMillis());
+    long c1 = counter.getAsLong();
+    long t1 = System.nanoTime();
+    return (c1 - c0) * 1e9 / (t1 - t0);
+  }
+
+  /**
+   * Lets the scenario warm up, then records latencies for the measured window and returns the
+   * requests per second {@code replies} counted in it. The caller adds the percentiles with
+   * {@link LatencyRecorder#percentilesInto} once the recording threads have stopped.
+   */
+  public static Result latencyWindow(RunSpec spec, LatencyRecorder latencies,
+      LongSupplier replies) throws InterruptedException {
+    Thread.sleep(spec.warmup().toMillis());
+    long c0 = replies.getAsLong();
+    long t0 = System.nanoTime();
+    latencies.start();
+    Thread.sleep(spec.duration().toMillis());
+    latencies.stop();
+    long c1 = replies.getAsLong();
+    long t1 = System.nanoTime();
+    return new Result().put(Metric.REQS_PER_SEC, (c1 - c0) * 1e9 / (t1 - t0));
+  }
+
+  /** Room for every latency sample a window can produce at up to 200,000 per second. */
+  public static int latencyCapacity(RunSpec spec) {
+    long perSecond = 200_000;
+    return (int) Math.min(50_000_000L, Math.max(100_000L,
+        spec.duration().toMillis() * perSecond / 1000));
+  }
+
+  /** Starts a daemon thread: a scenario's threads must never keep the JVM alive. */
+  public static Thread thread(String name, Runnable body) {
+    Thread t = new Thread(body, name);
+    t.setDaemon(true);
+    t.start();
+    return t;
+  }
+}

@@ -1,0 +1,184 @@
+package dev.ftcp.bench;
+
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/** The table and the JSON of a harness run. */
+final class Report {
+  private final HarnessConfig config;
+  private final Map<String, String> machine;
+  private final String command;
+  private final String date;
+  private final Map<Workload, List<Outcome>> outcomes;
+
+  Report(HarnessConfig config, Map<String, String> machine, String command, String date,
+      Map<Workload, List<Outcome>> outcomes) {
+    this.config = config;
+    this.machine = machine;
+    this.command = command;
+    this.date = date;
+    this.outcomes = outcomes;
+  }
+
+  /**
+   * One table: a row per workload, metric and baseline, with ftcp's median, the baseline's
+   * median and ftcp ÷ baseline. Failures and notes follow the table.
+   */
+  void printTable(PrintStream out) {
+    List<String[]> rows = new ArrayList<>();
+    rows.add(new String[] {"workload", "metric", "ftcp", "baseline", "baseline value",
+        "ftcp ÷ baseline"});
+    List<String> remarks = new ArrayList<>();
+    for (Map.Entry<Workload, List<Outcome>> e : outcomes.entrySet()) {
+      Workload w = e.getKey();
+      Outcome ftcp = e.getValue().get(0);
+      boolean firstOfWorkload = true;
+      for (Metric metric : w.metrics()) {
+        double f = ftcp.median(metric);
+        boolean firstOfMetric = true;
+        for (Outcome b : e.getValue().subList(1, e.getValue().size())) {
+          double v = b.median(metric);
+          rows.add(new String[] {
+              firstOfWorkload ? w.id() : "",
+              firstOfMetric ? metric.label() : "",
+              firstOfMetric ? metric.format(f) : "",
+              b.contender.name(),
+              metric.format(v),
+              ratio(f, v)});
+          firstOfWorkload = false;
+          firstOfMetric = false;
+        }
+      }
+      for (Outcome o : e.getValue()) {
+        for (String err : o.errors()) {
+          remarks.add(w.id() + " / " + o.contender.key() + ": FAILED: " + err);
+        }
+        for (String note : o.notes()) {
+          remarks.add(w.id() + " / " + o.contender.key() + ": " + note);
+        }
+      }
+    }
+    int[] widths = new int[rows.get(0).length];
+    for (String[] r : rows) {
+      for (int i = 0; i < r.length; i++) {
+        widths[i] = Math.max(widths[i], r[i].length());
+      }
+    }
+    out.println();
+    out.println("ftcp-bench  " + date + "  " + machineLine());
+    out.println("ratios are ftcp ÷ baseline: above 1 is better for rates and connections, "
+        + "below 1 for latency and heap");
+    out.println();
+    for (int i = 0; i < rows.size(); i++) {
+      StringBuilder line = new StringBuilder();
+      for (int c = 0; c < widths.length; c++) {
+        String cell = rows.get(i)[c];
+        boolean right = c == 2 || c >= 4;
+        line.append(right ? pad(cell, widths[c], true) : pad(cell, widths[c], false));
+        line.append(c < widths.length - 1 ? "  " : "");
+      }
+      out.println(line.toString().stripTrailing());
+      if (i == 0) {
+        out.println("-".repeat(line.toString().stripTrailing().length()));
+      }
+    }
+    if (!remarks.isEmpty()) {
+      out.println();
+      remarks.forEach(r -> out.println("  " + r));
+    }
+    out.println();
+  }
+
+  void writeJson(Path path) throws IOException {
+    Json j = new Json();
+    j.object(null);
+    j.field("tool", "ftcp-bench");
+    j.field("date", date);
+    j.field("command", command);
+    j.object("machine");
+    machine.forEach(j::field);
+    j.endObject();
+    j.object("config")
+        .field("durationMs", config.duration().toMillis())
+        .field("warmupMs", config.warmup().toMillis())
+        .field("runs", config.runs())
+        .field("smoke", config.smoke())
+        .field("fanInConnections", config.fanInConnections())
+        .field("idleConnections", config.idleConnections())
+        .endObject();
+    j.array("workloads");
+    for (Map.Entry<Workload, List<Outcome>> e : outcomes.entrySet()) {
+      Workload w = e.getKey();
+      Outcome ftcp = e.getValue().get(0);
+      j.object(null).field("id", w.id()).field("title", w.title());
+      j.array("metrics");
+      w.metrics().forEach(m -> j.field(null, m.jsonName()));
+      j.endArray();
+      j.array("contenders");
+      for (Outcome o : e.getValue()) {
+        j.object(null).field("key", o.contender.key()).field("name", o.contender.name());
+        j.object("median");
+        o.medians().forEach((m, v) -> j.field(m.jsonName(), v));
+        j.endObject();
+        if (!o.contender.isFtcp()) {
+          j.object("ftcpRatio");
+          for (Metric m : w.metrics()) {
+            j.field(m.jsonName(), ftcp.median(m) / o.median(m));
+          }
+          j.endObject();
+        }
+        j.array("runs");
+        for (Result r : o.runs) {
+          j.object(null);
+          r.values().forEach((m, v) -> j.field(m.jsonName(), v));
+          if (r.error() != null) {
+            j.field("error", r.error());
+          }
+          if (r.note() != null) {
+            j.field("note", r.note());
+          }
+          j.endObject();
+        }
+        j.endArray();
+        j.endObject();
+      }
+      j.endArray();
+      j.endObject();
+    }
+    j.endArray();
+    j.endObject();
+    Path parent = path.toAbsolutePath().getParent();
+    if (parent != null) {
+      Files.createDirectories(parent);
+    }
+    Files.writeString(path, j + "\n", StandardCharsets.UTF_8);
+  }
+
+  private String machineLine() {
+    Map<String, String> m = new LinkedHashMap<>(machine);
+    return "JDK " + m.get("jdk") + ", " + m.get("cores") + " cores, " + m.get("transport")
+        + ", TLS " + m.get("tls") + ", open files " + m.get("openFileLimit")
+        + (config.smoke() ? ", SMOKE RUN (figures mean nothing)" : "")
+        + ", " + config.runs() + " run(s) of " + config.duration().toMillis() + " ms";
+  }
+
+  private static String ratio(double ftcp, double baseline) {
+    if (Double.isNaN(ftcp) || Double.isNaN(baseline) || baseline == 0) {
+      return "-";
+    }
+    return String.format(Locale.ROOT, "%.2f", ftcp / baseline);
+  }
+
+  private static String pad(String s, int width, boolean right) {
+    String spaces = " ".repeat(Math.max(0, width - s.length()));
+    return right ? spaces + s : s + spaces;
+  }
+}

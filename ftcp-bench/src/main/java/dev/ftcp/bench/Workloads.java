@@ -1,0 +1,89 @@
+package dev.ftcp.bench;
+
+import dev.ftcp.bench.ftcp.FtcpIdleClients;
+import dev.ftcp.bench.ftcp.FtcpScenarios;
+import dev.ftcp.bench.netty.NettyIdleClients;
+import dev.ftcp.bench.netty.NettyOneWay;
+import dev.ftcp.bench.netty.NettyRequestReply;
+import dev.ftcp.bench.zmq.Zmq;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+
+/** Every workload of the load harness, with its contenders, in the order they run. */
+public final class Workloads {
+  private static final int SMALL = 64;
+  private static final int KIB = 1024;
+
+  private Workloads() {}
+
+  public static List<Workload> all(HarnessConfig config) {
+    List<Workload> all = new ArrayList<>();
+    for (boolean tls : new boolean[] {false, true}) {
+      for (int size : new int[] {SMALL, KIB}) {
+        List<Contender> cs = new ArrayList<>(List.of(
+            ftcp(FtcpScenarios.oneWay()),
+            new Contender("raw Netty, a buffer per frame", "netty-frame",
+                NettyOneWay.scenario(false)),
+            new Contender("raw Netty, 64 frames per buffer (limit)", "netty-batch",
+                NettyOneWay.scenario(true))));
+        if (!tls) {
+          cs.add(new Contender("JeroMQ PUSH/PULL", "jeromq-pushpull", Zmq.pushPull()));
+        }
+        String sizeName = size == SMALL ? "64" : "1k";
+        all.add(new Workload(
+            "oneway-" + sizeName + (tls ? "-tls" : "-plain"),
+            "one-way, 1 connection, " + (size == SMALL ? "64 B" : "1 KiB") + ", "
+                + (tls ? "TLS (" + Tls.providerName() + ")" : "plain TCP"),
+            List.of(Metric.MSGS_PER_SEC),
+            spec(size, tls, 1, 1),
+            cs));
+      }
+    }
+    all.add(new Workload("rr-1", "request/reply, 1 outstanding, 64 B",
+        List.of(Metric.P50_MICROS, Metric.P99_MICROS, Metric.P999_MICROS, Metric.REQS_PER_SEC),
+        spec(SMALL, false, 1, 1),
+        List.of(
+            ftcp(FtcpScenarios.requestReply()),
+            new Contender("raw Netty ping-pong", "netty-pingpong", NettyRequestReply.scenario()),
+            new Contender("JeroMQ REQ/REP", "jeromq-reqrep", Zmq.reqRep()))));
+    all.add(new Workload("rr-256", "request/reply, 256 outstanding, 1 connection, 64 B",
+        List.of(Metric.REQS_PER_SEC),
+        spec(SMALL, false, 1, 256),
+        List.of(
+            ftcp(FtcpScenarios.requestReply()),
+            new Contender("raw Netty, 256 pipelined", "netty-pipelined",
+                NettyRequestReply.scenario()),
+            new Contender("JeroMQ DEALER/ROUTER", "jeromq-dealer-router", Zmq.dealerRouter()))));
+    int fanIn = config.fanInConnections();
+    all.add(new Workload("fanin", "fan-in, " + fanIn + " connections to 1 listener, 64 B",
+        List.of(Metric.MSGS_PER_SEC, Metric.CONNECTIONS),
+        spec(SMALL, false, fanIn, 1),
+        List.of(
+            ftcp(FtcpScenarios.fanIn()),
+            new Contender("raw Netty, a buffer per frame", "netty-frame", NettyOneWay.fanIn()))));
+    int idle = config.idleConnections();
+    all.add(new Workload("idle", idle + " idle connections, then 1 request/s each, 64 B",
+        List.of(Metric.CONNECTIONS, Metric.HEAP_PER_CONN, Metric.PEER_HEAP_PER_CONN,
+            Metric.P50_MICROS, Metric.P99_MICROS, Metric.P999_MICROS, Metric.REQS_PER_SEC),
+        spec(SMALL, false, idle, 1),
+        List.of(
+            ftcp(IdleScenario.scenario("ftcp", () -> new FtcpIdleClients(payload(SMALL)))),
+            new Contender("raw Netty", "netty",
+                IdleScenario.scenario("netty", () -> new NettyIdleClients(payload(SMALL)))))));
+    return all;
+  }
+
+  private static Contender ftcp(Scenario s) {
+    return new Contender("ftcp", Contender.FTCP, s);
+  }
+
+  private static RunSpec spec(int size, boolean tls, int connections, int outstanding) {
+    return new RunSpec(Duration.ofSeconds(2), Duration.ofSeconds(5), size, tls, connections,
+        outstanding);
+  }
+
+  private static byte[] payload(int size) {
+    return spec(size, false, 1, 1).payload();
+  }
+}

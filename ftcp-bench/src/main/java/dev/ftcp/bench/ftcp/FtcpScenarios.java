@@ -1,0 +1,255 @@
+package dev.ftcp.bench.ftcp;
+
+import dev.ftcp.Conn;
+import dev.ftcp.ConnectionClosedException;
+import dev.ftcp.Ftcp;
+import dev.ftcp.Listener;
+import dev.ftcp.Message;
+import dev.ftcp.Options;
+import dev.ftcp.Reader;
+import dev.ftcp.bench.Fds;
+import dev.ftcp.bench.LatencyRecorder;
+import dev.ftcp.bench.Measure;
+import dev.ftcp.bench.Metric;
+import dev.ftcp.bench.Result;
+import dev.ftcp.bench.Scenario;
+import dev.ftcp.bench.Tls;
+import java.io.IOException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.LongAdder;
+
+/**
+ * The ftcp side of each workload, through the public API only, written as the API's
+ * documentation suggests an application would: a thread that writes, a thread per reader,
+ * {@code request} for one outstanding call and {@code requestAsync} for many.
+ */
+public final class FtcpScenarios {
+  static final Duration REQUEST_TIMEOUT = Duration.ofSeconds(10);
+
+  private FtcpScenarios() {}
+
+  /** Default options, with TLS when asked, and no linger: the end of a run discards the rest. */
+  static Options options(boolean tls, boolean server) {
+    Options.Builder b = Options.builder().closeLinger(Duration.ZERO);
+    if (tls) {
+      b.tls(server ? Tls.ftcpServer() : Tls.ftcpClient());
+    }
+    return b.build();
+  }
+
+  static Conn dial(Listener l, boolean tls) throws IOException {
+    return Ftcp.dial("127.0.0.1:" + l.address().getPort(), options(tls, false));
+  }
+
+  /** One-way: a writer thread writes {@code Message.of(payload)} in a loop; a reader counts. */
+  public static Scenario oneWay() {
+    return spec -> {
+      try (Listener l = Ftcp.listen("127.0.0.1:0", options(spec.tls(), true));
+          Conn client = dial(l, spec.tls());
+          Conn server = l.accept(Duration.ofSeconds(10))) {
+        AtomicLong received = new AtomicLong();
+        Thread reader = countingReader(server, received);
+        byte[] payload = spec.payload();
+        Thread writer = Measure.thread("ftcp-writer", () -> {
+          try {
+            while (true) {
+              client.write(Message.of(payload));
+            }
+          } catch (ConnectionClosedException e) {
+            // the end of the run
+          } catch (IOException e) {
+            throw new IllegalStateException(e);
+          }
+        });
+        try {
+          return new Result().put(Metric.MSGS_PER_SEC, Measure.rate(received::get, spec));
+        } finally {
+          client.close();
+          server.close();
+          writer.join(5_000);
+          reader.join(5_000);
+        }
+      }
+    };
+  }
+
+  /**
+   * Request/reply on one connection. With one outstanding, a thread calls {@code request} in a
+   * loop and each round trip is recorded; with more, {@code requestAsync} keeps that many in
+   * flight and completions are counted.
+   */
+  public static Scenario requestReply() {
+    return spec -> {
+      try (Listener l = Ftcp.listen("127.0.0.1:0", options(spec.tls(), true));
+          Conn client = dial(l, spec.tls());
+          Conn server = l.accept(Duration.ofSeconds(10))) {
+        Thread echo = echo(server);
+        byte[] payload = spec.payload();
+        AtomicLong replies = new AtomicLong();
+        LatencyRecorder latencies = spec.outstanding() == 1
+            ? new LatencyRecorder(Measure.latencyCapacity(spec)) : null;
+        Thread requester = spec.outstanding() == 1
+            ? Measure.thread("ftcp-requester", () -> requestLoop(client, payload, latencies,
+                replies))
+            : Measure.thread("ftcp-requester", () -> asyncLoop(client, payload,
+                spec.outstanding(), replies));
+        Result result;
+        try {
+          result = latencies == null
+              ? new Result().put(Metric.REQS_PER_SEC, Measure.rate(replies::get, spec))
+              : Measure.latencyWindow(spec, latencies, replies::get);
+        } finally {
+          client.close();
+          server.close();
+          requester.join(5_000);
+          echo.join(5_000);
+        }
+        return latencies == null ? result : latencies.percentilesInto(result);
+      }
+    };
+  }
+
+  /** Fan-in: many client connections, two writer threads, one reader thread per server side. */
+  public static Scenario fanIn() {
+    return spec -> {
+      int n = Fds.pairs(spec.connections());
+      List<Conn> clients = new ArrayList<>(n);
+      List<Conn> servers = new ArrayList<>(n);
+      List<Thread> threads = new ArrayList<>();
+      LongAdder received = new LongAdder();
+      try (Listener l = Ftcp.listen("127.0.0.1:0", options(spec.tls(), true))) {
+        for (int i = 0; i < n; i++) {
+          clients.add(dial(l, spec.tls()));
+          Conn s = l.accept(Duration.ofSeconds(10));
+          servers.add(s);
+          threads.add(countingReader(s, received));
+        }
+        byte[] payload = spec.payload();
+        int writers = 2;
+        for (int w = 0; w < writers; w++) {
+          List<Conn> mine = clients.subList(w * n / writers, (w + 1) * n / writers);
+          threads.add(Measure.thread("ftcp-writer-" + w, () -> writeRoundRobin(mine, payload)));
+        }
+        Result r = new Result()
+            .put(Metric.MSGS_PER_SEC, Measure.rate(received::sum, spec))
+            .put(Metric.CONNECTIONS, clients.size());
+        return n < spec.connections() ? r.note(Fds.shortfall(n, spec.connections())) : r;
+      } finally {
+        clients.forEach(Conn::close);
+        servers.forEach(Conn::close);
+        for (Thread t : threads) {
+          t.join(5_000);
+        }
+      }
+    };
+  }
+
+  /** A thread that reads {@code conn} until it closes, counting what it reads. */
+  static Thread countingReader(Conn conn, AtomicLong count) {
+    return Measure.thread("ftcp-reader", () -> {
+      try (Reader r = conn.reader()) {
+        long n = 0;
+        while (true) {
+          r.read();
+          count.lazySet(++n);
+        }
+      } catch (ConnectionClosedException e) {
+        // the end of the run
+      } catch (IOException e) {
+        throw new IllegalStateException(e);
+      }
+    });
+  }
+
+  static Thread countingReader(Conn conn, LongAdder count) {
+    return Measure.thread("ftcp-reader", () -> {
+      try (Reader r = conn.reader()) {
+        while (true) {
+          r.read();
+          count.increment();
+        }
+      } catch (ConnectionClosedException e) {
+        // the end of the run
+      } catch (IOException e) {
+        throw new IllegalStateException(e);
+      }
+    });
+  }
+
+  /** The server side of request/reply: answers each message with its own payload. */
+  static Thread echo(Conn conn) {
+    return Measure.thread("ftcp-echo", () -> echoLoop(conn));
+  }
+
+  public static void echoLoop(Conn conn) {
+    try (Reader r = conn.reader()) {
+      while (true) {
+        Message m = r.read();
+        conn.write(m.reply(m.data()));
+      }
+    } catch (ConnectionClosedException e) {
+      // the end of the run
+    } catch (IOException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  private static void requestLoop(Conn client, byte[] payload, LatencyRecorder latencies,
+      AtomicLong replies) {
+    long n = 0;
+    try {
+      while (true) {
+        long t0 = System.nanoTime();
+        client.request(Message.of(payload), REQUEST_TIMEOUT);
+        latencies.record(System.nanoTime() - t0);
+        replies.lazySet(++n);
+      }
+    } catch (ConnectionClosedException e) {
+      // the end of the run
+    } catch (IOException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  private static void asyncLoop(Conn client, byte[] payload, int window, AtomicLong replies) {
+    Semaphore slots = new Semaphore(window);
+    LongAdder done = new LongAdder();
+    try {
+      while (client.isOpen()) {
+        slots.acquire();
+        client.requestAsync(Message.of(payload), REQUEST_TIMEOUT).whenComplete((m, e) -> {
+          if (e == null) {
+            done.increment();
+            replies.lazySet(done.sum());
+          }
+          slots.release();
+        });
+      }
+    } catch (ConnectionClosedException | InterruptedException e) {
+      // the end of the run
+    } catch (IOException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  private static void writeRoundRobin(List<Conn> conns, byte[] payload) {
+    try {
+      while (true) {
+        for (Conn c : conns) {
+          // A burst per connection, as each client of a fan-in would send one.
+          for (int i = 0; i < 64; i++) {
+            c.write(Message.of(payload));
+          }
+        }
+      }
+    } catch (ConnectionClosedException e) {
+      // the end of the run
+    } catch (IOException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+}

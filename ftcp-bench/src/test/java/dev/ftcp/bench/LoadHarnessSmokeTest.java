@@ -1,0 +1,50 @@
+package dev.ftcp.bench;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The harness's CI smoke run: every workload, every contender, about half a second each. It
+ * asserts that everything ran and was reported, never how fast: CI machines are shared and
+ * noisy, and speed is judged from full runs, not from this.
+ */
+class LoadHarnessSmokeTest {
+
+  @Test
+  @Timeout(value = 150, unit = TimeUnit.SECONDS)
+  void smokeRunReportsEveryWorkloadAndContender(@TempDir Path dir) throws Exception {
+    Path json = dir.resolve("smoke.json");
+    ByteArrayOutputStream buf = new ByteArrayOutputStream();
+    int status;
+    try (PrintStream out = new PrintStream(buf, true, StandardCharsets.UTF_8)) {
+      status = LoadHarness.run(out, "--smoke", "--json", json.toString());
+    }
+    String table = buf.toString(StandardCharsets.UTF_8);
+    System.out.println(table); // the CI log shows the smoke table
+
+    assertThat(status).isZero();
+    assertThat(json).exists();
+    String report = Files.readString(json);
+    for (Workload w : Workloads.all(HarnessConfig.parse("--smoke"))) {
+      assertThat(table).contains(w.id());
+      assertThat(report).contains("\"id\": \"" + w.id() + "\"");
+      for (Contender c : w.contenders()) {
+        if (!c.isFtcp()) {
+          assertThat(table).contains(c.name());
+        }
+      }
+    }
+    assertThat(table).contains("ftcp ÷ baseline");
+    assertThat(table).doesNotContain("FAILED");
+    assertThat(report).doesNotContain("\"error\"");
+  }
+}

@@ -1,0 +1,149 @@
+package dev.ftcp;
+
+import dev.ftcp.testing.NettyLeakCheck;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
+
+import dev.ftcp.testing.Pair;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicLong;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+/** SPEC §2 "Writing", over real loopback sockets. */
+@Timeout(60)
+class WriteTest {
+  @RegisterExtension static final NettyLeakCheck LEAKS = new NettyLeakCheck();
+
+
+  @Test
+  void idsAreAssignedFromOneAndExplicitIdsDoNotMoveTheCounter() throws Exception {
+    try (Pair p = Pair.open(); Reader r = p.server.reader()) {
+      assertThat(p.client.write(Message.of("a"))).isEqualTo(1);
+      assertThat(p.client.write(new Message(59, 0, "x".getBytes(StandardCharsets.UTF_8))))
+          .isEqualTo(59);
+      assertThat(p.client.write(Message.of("b"))).isEqualTo(2);
+      assertThat(r.read().id()).isEqualTo(1);
+      assertThat(r.read().id()).isEqualTo(59);
+      Message b = r.read();
+      assertThat(b.id()).isEqualTo(2);
+      assertThat(b.repId()).isZero();
+      assertThat(b.text()).isEqualTo("b");
+    }
+  }
+
+  @Test
+  void orderIsKeptAcrossManyWritesFromOneThread() throws Exception {
+    int n = 50_000;
+    try (Pair p = Pair.open(); Reader r = p.server.reader()) {
+      CompletableFuture<Void> writer = CompletableFuture.runAsync(() -> {
+        for (int i = 0; i < n; i++) {
+          try {
+            p.client.write(Message.of(Integer.toString(i)));
+          } catch (Exception e) {
+            throw new RuntimeException(e);
+          }
+        }
+      });
+      for (int i = 0; i < n; i++) {
+        Message m = r.read(Duration.ofSeconds(10));
+        assertThat(m.text()).isEqualTo(Integer.toString(i));
+        assertThat(m.id()).isEqualTo(i + 1);
+      }
+      writer.get();
+    }
+  }
+
+  @Test
+  void eachWriterThreadsMessagesKeepTheirOrder() throws Exception {
+    int threads = 4;
+    int perThread = 5_000;
+    try (Pair p = Pair.open(); Reader r = p.server.reader()) {
+      List<CompletableFuture<Void>> writers = new ArrayList<>();
+      for (int t = 0; t < threads; t++) {
+        int id = t;
+        writers.add(CompletableFuture.runAsync(() -> {
+          for (int i = 0; i < perThread; i++) {
+            try {
+              p.client.write(Message.of(id + ":" + i));
+            } catch (Exception e) {
+              throw new RuntimeException(e);
+            }
+          }
+        }, runnable -> new Thread(runnable).start()));
+      }
+      int[] next = new int[threads];
+      AtomicLong lastId = new AtomicLong();
+      for (int k = 0; k < threads * perThread; k++) {
+        String[] parts = r.read(Duration.ofSeconds(10)).text().split(":");
+        int t = Integer.parseInt(parts[0]);
+        assertThat(Integer.parseInt(parts[1])).isEqualTo(next[t]++);
+        lastId.incrementAndGet();
+      }
+      CompletableFuture.allOf(writers.toArray(new CompletableFuture[0])).get();
+      assertThat(next).containsOnly(perThread);
+    }
+  }
+
+  @Test
+  void invalidMessagesAreRefusedAndNothingIsQueued() throws Exception {
+    try (Pair p = Pair.open()) {
+      assertThatThrownBy(() -> p.client.write(null))
+          .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("null");
+      assertThatThrownBy(() -> p.client.write(Message.of(new byte[65520])))
+          .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("65520");
+      assertThatThrownBy(() -> p.client.write(new Message(1L << 56, 0, new byte[0])))
+          .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("ID");
+      assertThatThrownBy(() -> p.client.write(new Message(1, -1, new byte[0])))
+          .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("RepID");
+      assertThat(p.client.stats().queued()).isZero();
+      // The largest legal frame goes through, and the sequence was not advanced by refusals.
+      try (Reader r = p.server.reader()) {
+        assertThat(p.client.write(Message.of(new byte[65519]))).isEqualTo(1);
+        assertThat(p.client.write(new Message(Message.MAX_ID, Message.MAX_ID, new byte[0])))
+            .isEqualTo(Message.MAX_ID);
+        assertThat(r.read().data()).hasSize(65519);
+        assertThat(r.read().repId()).isEqualTo(Message.MAX_ID);
+      }
+    }
+  }
+
+  @Test
+  void writeBlocksWhileTheQueueIsFullAndResumesWhenItDrains() throws Exception {
+    Options client = Options.builder().writeQueueDepth(8).build();
+    Options server = Options.builder().readerBufferDepth(2).build();
+    try (Pair p = Pair.open(client, server); Reader r = p.server.reader()) {
+      byte[] big = new byte[60_000];
+      AtomicLong written = new AtomicLong();
+      Thread writer = new Thread(() -> {
+        try {
+          for (int i = 0; i < 200; i++) {
+            p.client.write(Message.of(big));
+            written.incrementAndGet();
+          }
+        } catch (Exception e) {
+          throw new RuntimeException(e);
+        }
+      });
+      writer.start();
+      // The server's reader is not read: its socket reading pauses, the kernel buffers fill,
+      // the client's queue fills, and the writer parks.
+      await().atMost(Duration.ofSeconds(20)).until(() ->
+          writer.getState() == Thread.State.WAITING && p.client.stats().queued() == 8);
+      long stuckAt = written.get();
+      assertThat(stuckAt).isLessThan(200);
+      assertThat(p.server.stats().messagesIn()).isLessThan(200);
+      for (int i = 0; i < 200; i++) {
+        assertThat(r.read(Duration.ofSeconds(10)).data()).hasSize(60_000);
+      }
+      writer.join(10_000);
+      assertThat(written.get()).isEqualTo(200);
+    }
+  }
+}
