@@ -8,6 +8,7 @@ import dev.ftcp.ConnStateListener;
 import dev.ftcp.testing.FaultProxy.Accept;
 import dev.ftcp.testing.FaultProxy.Cut;
 import dev.ftcp.testing.FaultProxy.Refusal;
+import dev.ftcp.testing.NettyLeakCheck;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -17,6 +18,7 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
@@ -26,6 +28,8 @@ import org.junit.jupiter.params.provider.EnumSource;
  */
 @Timeout(60)
 class BackoffSpreadTest {
+  @RegisterExtension static final NettyLeakCheck LEAKS = new NettyLeakCheck();
+
   private static final Duration WITHIN = Duration.ofSeconds(15);
   private static final int CLIENTS = 200;
   private static final Duration BACKOFF = Duration.ofMillis(20);

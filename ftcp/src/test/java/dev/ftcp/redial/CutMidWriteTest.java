@@ -8,6 +8,7 @@ import dev.ftcp.Message;
 import dev.ftcp.redial.StateLog.Kind;
 import dev.ftcp.testing.FaultProxy.Cut;
 import dev.ftcp.testing.FaultProxy.Direction;
+import dev.ftcp.testing.NettyLeakCheck;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -15,6 +16,7 @@ import java.util.List;
 import java.util.Random;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -25,6 +27,8 @@ import org.junit.jupiter.params.provider.MethodSource;
  */
 @Timeout(30)
 class CutMidWriteTest {
+  @RegisterExtension static final NettyLeakCheck LEAKS = new NettyLeakCheck();
+
   private static final Duration WITHIN = Duration.ofSeconds(15);
   /**
    * Bigger than what the kernel can take while the proxy trickles it on: the client's send

@@ -9,6 +9,7 @@ import dev.ftcp.testing.FaultProxy.Cut;
 import dev.ftcp.testing.FaultProxy.Direction;
 import dev.ftcp.testing.FaultProxy.Refusal;
 import dev.ftcp.testing.FaultProxy.Stall;
+import dev.ftcp.testing.NettyLeakCheck;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.ConnectException;
@@ -24,10 +25,13 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** The fault proxy itself, against a plain echo server: the redial tests rely on each fault. */
 @Timeout(20)
 class FaultProxyTest {
+  @RegisterExtension static final NettyLeakCheck LEAKS = new NettyLeakCheck();
+
   private static final Duration WITHIN = Duration.ofSeconds(5);
 
   private ServerSocket echo;

@@ -6,16 +6,20 @@ import static org.awaitility.Awaitility.await;
 import dev.ftcp.Conn;
 import dev.ftcp.Message;
 import dev.ftcp.testing.FaultProxy.Direction;
+import dev.ftcp.testing.NettyLeakCheck;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
 /** Frames delivered a byte at a time, both ways, decode exactly as whole ones. */
 @Timeout(30)
 class FragmentationTest {
+  @RegisterExtension static final NettyLeakCheck LEAKS = new NettyLeakCheck();
+
   private static final Duration WITHIN = Duration.ofSeconds(15);
   private static final int MESSAGES = 1000;
 

@@ -11,6 +11,7 @@ import dev.ftcp.Message;
 import dev.ftcp.Reader;
 import dev.ftcp.redial.StateLog.Event;
 import dev.ftcp.redial.StateLog.Kind;
+import dev.ftcp.testing.NettyLeakCheck;
 import java.net.ConnectException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
@@ -20,12 +21,15 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.FutureTask;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
 /** A client whose server does not come back gives up on time and says why, everywhere. */
 @Timeout(30)
 class GiveUpTest {
+  @RegisterExtension static final NettyLeakCheck LEAKS = new NettyLeakCheck();
+
   private static final Duration WITHIN = Duration.ofSeconds(10);
   private static final Duration REDIAL_TIMEOUT = Duration.ofMillis(500);
   /** Room for a loaded machine: timers and callbacks run late, never early. */

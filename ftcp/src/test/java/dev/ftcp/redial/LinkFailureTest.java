@@ -10,6 +10,7 @@ import dev.ftcp.redial.StateLog.Event;
 import dev.ftcp.redial.StateLog.Kind;
 import dev.ftcp.testing.FaultProxy.Cut;
 import dev.ftcp.testing.FaultProxy.Direction;
+import dev.ftcp.testing.NettyLeakCheck;
 import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -19,6 +20,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.EnumSource;
@@ -30,6 +32,8 @@ import org.junit.jupiter.params.provider.MethodSource;
  */
 @Timeout(30)
 class LinkFailureTest {
+  @RegisterExtension static final NettyLeakCheck LEAKS = new NettyLeakCheck();
+
   private static final Duration WITHIN = Duration.ofSeconds(15);
   private static final int MESSAGES = 20_000;
   private static final int SIZE = 200;

@@ -6,17 +6,21 @@ import dev.ftcp.Conn;
 import dev.ftcp.Ftcp;
 import dev.ftcp.Listener;
 import dev.ftcp.redial.StateLog.Kind;
+import dev.ftcp.testing.NettyLeakCheck;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
 /** What a client sees when the listener it just reached is closed. */
 @Timeout(30)
 class ListenerCloseTest {
+  @RegisterExtension static final NettyLeakCheck LEAKS = new NettyLeakCheck();
+
   private static final int PAIRS = 100;
 
   /**

@@ -11,6 +11,7 @@ import dev.ftcp.Message;
 import dev.ftcp.Reader;
 import dev.ftcp.redial.StateLog.Event;
 import dev.ftcp.redial.StateLog.Kind;
+import dev.ftcp.testing.NettyLeakCheck;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -23,6 +24,7 @@ import java.util.stream.IntStream;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -34,6 +36,8 @@ import org.junit.jupiter.params.provider.MethodSource;
  */
 @Timeout(30)
 class OutageTest {
+  @RegisterExtension static final NettyLeakCheck LEAKS = new NettyLeakCheck();
+
   private static final Duration WITHIN = Duration.ofSeconds(10);
   private static final int MESSAGES = 10_000;
 
