@@ -13,7 +13,7 @@ import java.util.List;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.EnumSource;
+import org.junit.jupiter.params.provider.MethodSource;
 
 /** Frames delivered a byte at a time, both ways, decode exactly as whole ones. */
 @Timeout(30)
@@ -24,7 +24,7 @@ class FragmentationTest {
   private static final int MESSAGES = 1000;
 
   @ParameterizedTest
-  @EnumSource(Transport.class)
+  @MethodSource("dev.ftcp.redial.Transport#enabled")
   void oneByteFragmentsChangeNothing(Transport transport) throws Exception {
     // The server answers requests, marked by a payload starting with 'Q'.
     try (Rig rig = Rig.start(transport, b -> {}, m -> m.data().length > 0 && m.data()[0] == 'Q')) {
@@ -53,11 +53,17 @@ class FragmentationTest {
       }
       assertThat(got.get(expected - 1).data()).isEmpty();
       assertThat(rig.server.sessions()).hasSize(1);
-      // Every byte went through the proxy, and was counted as it went.
-      await().atMost(WITHIN).until(() ->
-          rig.proxy.bytesForwarded(Direction.CLIENT_TO_SERVER) == c.stats().bytesOut());
-      assertThat(rig.proxy.bytesForwarded(Direction.SERVER_TO_CLIENT))
-          .isEqualTo(c.stats().bytesIn());
+      // Every byte went through the proxy, and was counted as it went (over TLS, with the
+      // records' overhead on top of the frames).
+      if (!transport.encrypted()) {
+        await().atMost(WITHIN).until(() ->
+            rig.proxy.bytesForwarded(Direction.CLIENT_TO_SERVER) == c.stats().bytesOut());
+        assertThat(rig.proxy.bytesForwarded(Direction.SERVER_TO_CLIENT))
+            .isEqualTo(c.stats().bytesIn());
+      } else {
+        assertThat(rig.proxy.bytesForwarded(Direction.CLIENT_TO_SERVER))
+            .isGreaterThan(c.stats().bytesOut());
+      }
     }
   }
 }

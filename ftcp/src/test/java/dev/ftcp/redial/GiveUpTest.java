@@ -23,7 +23,7 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.EnumSource;
+import org.junit.jupiter.params.provider.MethodSource;
 
 /** A client whose server does not come back gives up on time and says why, everywhere. */
 @Timeout(30)
@@ -37,7 +37,7 @@ class GiveUpTest {
   private static final int DEPTH = 10;
 
   @ParameterizedTest
-  @EnumSource(Transport.class)
+  @MethodSource("dev.ftcp.redial.Transport#enabled")
   void givesUpAfterRedialTimeoutAndEveryCallCarriesTheLastDialError(Transport transport)
       throws Exception {
     try (Rig rig = Rig.start(transport)) {
@@ -107,7 +107,7 @@ class GiveUpTest {
   }
 
   @ParameterizedTest
-  @EnumSource(Transport.class)
+  @MethodSource("dev.ftcp.redial.Transport#enabled")
   void dialingWhereNothingListensThrowsConnectExceptionAtOnce(Transport transport)
       throws Exception {
     int port;

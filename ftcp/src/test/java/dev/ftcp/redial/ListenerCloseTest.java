@@ -14,7 +14,7 @@ import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.EnumSource;
+import org.junit.jupiter.params.provider.MethodSource;
 
 /** What a client sees when the listener it just reached is closed. */
 @Timeout(30)
@@ -33,7 +33,7 @@ class ListenerCloseTest {
    * 300 ms later, and no client may have redialed by then.
    */
   @ParameterizedTest
-  @EnumSource(Transport.class)
+  @MethodSource("dev.ftcp.redial.Transport#enabled")
   @Tag("core-bug")
   // CORE BUG: RealListener.close() sets `closed` before it closes the server channel, so a
   // child connection that sees `closed` (onChild/offer/drainUnaccepted) is closed while the

@@ -15,6 +15,7 @@ import dev.ftcp.testing.NettyLeakCheck;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.FutureTask;
@@ -42,13 +43,8 @@ class OutageTest {
   private static final int MESSAGES = 10_000;
 
   static Stream<Arguments> transportsAndOutages() {
-    List<Arguments> all = new ArrayList<>();
-    for (Transport t : Transport.values()) {
-      for (Outage o : Outage.values()) {
-        all.add(Arguments.of(t, o));
-      }
-    }
-    return all.stream();
+    return Transport.enabled().flatMap(t -> Arrays.stream(Outage.values())
+        .map(o -> Arguments.of(t, o)));
   }
 
   /**
