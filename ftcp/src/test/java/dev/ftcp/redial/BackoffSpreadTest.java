@@ -47,9 +47,13 @@ class BackoffSpreadTest {
    * wait, after the 8 or more waits a one-second outage holds the deviation has a standard
    * deviation of about 50 ms, so its 10th to 90th percentile span is over 100 ms; this asserts
    * at least a quarter of {@code maxRedialBackoff}. It also asserts that no client came back
-   * sooner than 80% of its schedule. A busy machine only adds spread, so this catches a fleet
-   * in lock-step but cannot measure the jitter exactly: the unit test of the backoff, with its
-   * injected random source, does that.
+   * sooner than 80% of its schedule, which no load can cause.
+   *
+   * <p>On a quiet machine the spread catches a fleet in lock-step. On a busy one the refused
+   * dials themselves cost time (200 clients on two shared cores added 250 to 700 ms to the
+   * schedule here), which spreads the clients too, so the spread alone cannot prove jitter
+   * there: a unit test of {@code Backoff} with its injectable random source checks the ±20%
+   * exactly.
    */
   @ParameterizedTest
   @MethodSource("dev.ftcp.redial.Transport#enabled")
@@ -137,9 +141,12 @@ class BackoffSpreadTest {
   @ParameterizedTest
   @MethodSource("dev.ftcp.redial.Transport#enabled")
   @Tag("core-bug")
-  // CORE BUG: RealConn.onChannelClosed resets attempts and failedAtNanos on every closed ready
-  // channel, so a connection closed right after connecting is redialed at once, forever: the
-  // client spins (and never reaches redialTimeout). See the report for the proposed fix.
+  // CORE BUG: RealConn.onReady resets attempts and onChannelClosed resets attempts and
+  // failedAtNanos for every ready channel that closes, so a plain TCP connection closed right
+  // after connecting is redialed at once, forever (~1000 dials/s here), and redialTimeout never
+  // comes. Fix: keep both until a redialed channel has received a message or stayed up for
+  // maxRedialBackoff; a channel that closes before that goes through attemptFailed (backoff).
+  // Over TLS this passes: a connection closed during the handshake is a failed attempt.
   void aServerThatAcceptsAndClosesAtOnceIsNotHammered(Transport transport) throws Exception {
     try (Rig rig = Rig.start(transport)) {
       StateLog log = new StateLog();

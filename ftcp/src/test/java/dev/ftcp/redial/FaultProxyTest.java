@@ -147,7 +147,8 @@ class FaultProxyTest {
       proxy.halfOpen(Direction.CLIENT_TO_SERVER);
       s.getOutputStream().write(2);
       s.setSoTimeout(200);
-      assertThatThrownBy(() -> s.getInputStream().read()).isInstanceOf(SocketTimeoutException.class);
+      assertThatThrownBy(() -> s.getInputStream().read())
+          .isInstanceOf(SocketTimeoutException.class);
       assertThat(proxy.openConnections()).as("held, not closed").isEqualTo(1);
       proxy.resume();
       s.setSoTimeout(5000);

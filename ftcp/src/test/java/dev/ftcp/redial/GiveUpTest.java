@@ -35,6 +35,7 @@ class GiveUpTest {
   /** Room for a loaded machine: timers and callbacks run late, never early. */
   private static final Duration MARGIN = Duration.ofMillis(1000);
   private static final int DEPTH = 10;
+  private static final Duration FAST = Duration.ofMillis(1);
 
   @ParameterizedTest
   @MethodSource("dev.ftcp.redial.Transport#enabled")
@@ -53,12 +54,12 @@ class GiveUpTest {
       log.await(Kind.DISCONNECTED, 1, WITHIN);
 
       // During the redial: two requests and DEPTH - 2 writes fill the queue, the next write
-      // blocks.
+      // blocks. (Polled every millisecond: all this must happen well within redialTimeout.)
       FutureTask<Message> request =
           Threads.start("requester", () -> c.request(Message.of("q"), Duration.ofSeconds(30)));
-      await().atMost(WITHIN).until(() -> c.stats().queued() == 1);
+      await().atMost(WITHIN).pollInterval(FAST).until(() -> c.stats().queued() == 1);
       CompletableFuture<Message> async = c.requestAsync(Message.of("a"), Duration.ofSeconds(30));
-      await().atMost(WITHIN).until(() -> c.stats().queued() == 2);
+      await().atMost(WITHIN).pollInterval(FAST).until(() -> c.stats().queued() == 2);
       FutureTask<Integer> writer = Threads.start("writer", () -> {
         int n = 0;
         for (;;) {
@@ -66,7 +67,7 @@ class GiveUpTest {
           n++;
         }
       });
-      await().atMost(WITHIN).until(() -> c.stats().queued() == DEPTH);
+      await().atMost(WITHIN).pollInterval(FAST).until(() -> c.stats().queued() == DEPTH);
       assertThat(writer.isDone()).as("writer blocked on the full queue").isFalse();
 
       Event gaveUp = log.await(Kind.GAVE_UP, 1, WITHIN);

@@ -36,9 +36,11 @@ class ListenerCloseTest {
   @MethodSource("dev.ftcp.redial.Transport#enabled")
   @Tag("core-bug")
   // CORE BUG: RealListener.close() sets `closed` before it closes the server channel, so a
-  // child connection that sees `closed` (onChild/offer/drainUnaccepted) is closed while the
-  // listening socket still accepts; the client's immediate redial lands in the kernel's accept
-  // queue and is reset when the socket closes. See the report for the proposed fix.
+  // child connection that sees `closed` in onChild/offer is closed while the listening socket
+  // still accepts; the client's immediate redial lands in the kernel's accept queue and is
+  // reset when the socket closes. Fix: close (and await) the server channel first, then set
+  // `closed` (a separate `closing` flag makes close() idempotent). Over TLS this passes: the
+  // redial must finish a handshake before it counts.
   void aClientOfAConnectionTheListenerClosedIsNotLetBackIn(Transport transport)
       throws Exception {
     List<Listener> listeners = new ArrayList<>();

@@ -309,7 +309,8 @@ class OutageTest {
   @Tag("core-bug")
   // CORE BUG: RealConn.startClose terminates at once when channel == null (redialing) and
   // discards the queue, though SPEC "Closing" says close() sends what is queued, waiting at
-  // most closeLinger. See the report for the proposed fix.
+  // most closeLinger. Fix: with messages queued, start the linger timer and let dialAttempt /
+  // attemptFailed go on while CLOSING until it fires (forceClose then closes the attempt).
   void closeDuringAnOutageSendsTheQueueIfTheServerIsBackWithinTheLinger(Transport transport,
       Outage outage) throws Exception {
     try (Rig rig = Rig.start(transport)) {
