@@ -161,6 +161,7 @@ final class ListenCommand implements Callable<Integer> {
 
   private void readAll(Conn conn, String peer, PrintWriter out) {
     long count = 0;
+    boolean peerGone = false;
     String end = "closed";
     try (Reader reader = conn.reader()) {
       while (true) {
@@ -169,8 +170,14 @@ final class ListenCommand implements Callable<Integer> {
         if (!quiet) {
           out.println(peer + " " + Payloads.describe(m));
         }
-        if (echo) {
-          conn.write(m.reply(m.data()));
+        if (echo && !peerGone) {
+          try {
+            conn.write(m.reply(m.data()));
+          } catch (ConnectionClosedException gone) {
+            // The peer closed after sending: no one to answer, but what it sent before it
+            // went is still ours to read.
+            peerGone = true;
+          }
         }
       }
     } catch (ConnectionClosedException e) {

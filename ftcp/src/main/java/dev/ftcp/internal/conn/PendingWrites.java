@@ -9,8 +9,8 @@ import dev.ftcp.Message;
  * A growable array ring of (message, id) pairs; event loop only.
  */
 final class PendingWrites {
-  private Message[] messages = new Message[64];
-  private long[] ids = new long[64];
+  private Message[] messages = new Message[16];
+  private long[] ids = new long[16];
   private int head;
   private int size;
   private int written;

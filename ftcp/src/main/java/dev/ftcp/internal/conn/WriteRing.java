@@ -9,7 +9,9 @@ import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * The write queue: a bounded ring of (message, id) pairs, many producers (application
- * threads), one consumer (the connection's event loop). Nothing is allocated per message.
+ * threads), one consumer (the connection's event loop). Nothing is allocated per message;
+ * slots come in chunks allocated on first use, so an idle connection holds one small chunk
+ * rather than {@code writeQueueDepth} slots.
  *
  * <p>Capacity is counted by permits, not by slots: a producer first takes a permit
  * ({@link #tryAcquire()}), then claims the next slot and publishes into it. Because at most
@@ -20,11 +22,26 @@ import java.util.concurrent.atomic.AtomicLong;
  */
 final class WriteRing {
   private static final VarHandle SLOTS = MethodHandles.arrayElementVarHandle(Message[].class);
+  private static final VarHandle CHUNKS = MethodHandles.arrayElementVarHandle(Chunk[].class);
+  /** Slots are allocated this many at a time, when first needed: idle connections stay small. */
+  private static final int CHUNK = 32;
+
+  /** A run of slots; allocated once by whichever producer first needs it, never freed. */
+  private static final class Chunk {
+    final Message[] messages;
+    final long[] ids;
+
+    Chunk(int size) {
+      messages = new Message[size];
+      ids = new long[size];
+    }
+  }
 
   private final int depth;
   private final int mask;
-  private final Message[] messages;
-  private final long[] ids;
+  private final int chunkShift;
+  private final int chunkMask;
+  private final Chunk[] chunks;
   private final AtomicLong tail = new AtomicLong();
   private final AtomicInteger used = new AtomicInteger();
   private final Waiters blockedWriters = new Waiters();
@@ -33,9 +50,23 @@ final class WriteRing {
   WriteRing(int depth) {
     this.depth = depth;
     int capacity = Integer.highestOneBit(Math.max(1, depth - 1)) << 1;
+    int chunkSize = Math.min(CHUNK, capacity);
     this.mask = capacity - 1;
-    this.messages = new Message[capacity];
-    this.ids = new long[capacity];
+    this.chunkShift = Integer.numberOfTrailingZeros(chunkSize);
+    this.chunkMask = chunkSize - 1;
+    this.chunks = new Chunk[capacity / chunkSize];
+  }
+
+  /** The chunk holding slot {@code i}, allocating it on first use (producers only). */
+  private Chunk chunkFor(int i) {
+    int k = i >>> chunkShift;
+    Chunk c = (Chunk) CHUNKS.getAcquire(chunks, k);
+    if (c == null) {
+      Chunk fresh = new Chunk(chunkMask + 1);
+      Chunk won = (Chunk) CHUNKS.compareAndExchange(chunks, k, null, fresh);
+      c = won == null ? fresh : won;
+    }
+    return c;
   }
 
   /** Takes a permit for one message, or returns false when {@code depth} are queued. */
@@ -54,23 +85,29 @@ final class WriteRing {
   /** Publishes a message; the caller holds a permit. */
   void publish(Message m, long id) {
     int i = (int) tail.getAndIncrement() & mask;
-    ids[i] = id;
-    SLOTS.setRelease(messages, i, m);
+    Chunk c = chunkFor(i);
+    int j = i & chunkMask;
+    c.ids[j] = id;
+    SLOTS.setRelease(c.messages, j, m);
   }
 
   /** The next published message, or null. Consumer only. */
   Message peek() {
-    return (Message) SLOTS.getAcquire(messages, (int) head & mask);
+    int i = (int) head & mask;
+    Chunk c = (Chunk) CHUNKS.getAcquire(chunks, i >>> chunkShift);
+    return c == null ? null : (Message) SLOTS.getAcquire(c.messages, i & chunkMask);
   }
 
   /** The id of the message {@link #peek()} returned. Consumer only. */
   long peekId() {
-    return ids[(int) head & mask];
+    int i = (int) head & mask;
+    return chunks[i >>> chunkShift].ids[i & chunkMask];
   }
 
   /** Clears the slot {@link #peek()} read. Consumer only; give the permit back with release. */
   void advance() {
-    messages[(int) head & mask] = null;
+    int i = (int) head & mask;
+    chunks[i >>> chunkShift].messages[i & chunkMask] = null;
     head++;
   }
 
