@@ -16,7 +16,6 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
-import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -140,13 +139,9 @@ class BackoffSpreadTest {
    */
   @ParameterizedTest
   @MethodSource("dev.ftcp.redial.Transport#enabled")
-  @Tag("core-bug")
-  // CORE BUG: RealConn.onReady resets attempts and onChannelClosed resets attempts and
-  // failedAtNanos for every ready channel that closes, so a plain TCP connection closed right
-  // after connecting is redialed at once, forever (~1000 dials/s here), and redialTimeout never
-  // comes. Fix: keep both until a redialed channel has received a message or stayed up for
-  // maxRedialBackoff; a channel that closes before that goes through attemptFailed (backoff).
-  // Over TLS this passes: a connection closed during the handshake is a failed attempt.
+  // A server that accepts and closes at once (a full maxConnections does this) must not be
+  // dialed in a tight loop: a redialed channel that drops before carrying anything continues
+  // the outage's backoff and redialTimeout.
   void aServerThatAcceptsAndClosesAtOnceIsNotHammered(Transport transport) throws Exception {
     try (Rig rig = Rig.start(transport)) {
       StateLog log = new StateLog();

@@ -10,7 +10,6 @@ import dev.ftcp.testing.NettyLeakCheck;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -34,13 +33,8 @@ class ListenerCloseTest {
    */
   @ParameterizedTest
   @MethodSource("dev.ftcp.redial.Transport#enabled")
-  @Tag("core-bug")
-  // CORE BUG: RealListener.close() sets `closed` before it closes the server channel, so a
-  // child connection that sees `closed` in onChild/offer is closed while the listening socket
-  // still accepts; the client's immediate redial lands in the kernel's accept queue and is
-  // reset when the socket closes. Fix: close (and await) the server channel first, then set
-  // `closed` (a separate `closing` flag makes close() idempotent). Over TLS this passes: the
-  // redial must finish a handshake before it counts.
+  // Listener.close() stops its socket before closing unaccepted connections, so their
+  // clients' immediate redials are refused instead of let in and then reset.
   void aClientOfAConnectionTheListenerClosedIsNotLetBackIn(Transport transport)
       throws Exception {
     List<Listener> listeners = new ArrayList<>();

@@ -23,7 +23,6 @@ import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -306,11 +305,8 @@ class OutageTest {
    */
   @ParameterizedTest(name = "{0}, {1}")
   @MethodSource("transportsAndOutages")
-  @Tag("core-bug")
-  // CORE BUG: RealConn.startClose terminates at once when channel == null (redialing) and
-  // discards the queue, though SPEC "Closing" says close() sends what is queued, waiting at
-  // most closeLinger. Fix: with messages queued, start the linger timer and let dialAttempt /
-  // attemptFailed go on while CLOSING until it fires (forceClose then closes the attempt).
+  // SPEC "Closing": close() sends what is queued, waiting at most closeLinger, also while
+  // the connection is redialing.
   void closeDuringAnOutageSendsTheQueueIfTheServerIsBackWithinTheLinger(Transport transport,
       Outage outage) throws Exception {
     try (Rig rig = Rig.start(transport)) {

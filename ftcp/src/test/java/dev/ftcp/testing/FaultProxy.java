@@ -433,19 +433,31 @@ public final class FaultProxy implements AutoCloseable {
       return;
     }
     unlinked.add(inbound);
+    // Bytes the client sends (and its end of stream) before the link exists are kept: the
+    // transport may read them even with AUTO_READ off (epoll reads on a peer's FIN).
+    EarlyBytes early = new EarlyBytes();
+    inbound.pipeline().addLast(early);
     clientBootstrap.connect(target).addListener((ChannelFuture f) -> {
       boolean cut = !unlinked.remove(inbound);
       if (!f.isSuccess()) {
+        early.discard();
         inbound.close(); // the target is down: the dialer sees the connection end at once
         return;
       }
       Channel outbound = f.channel();
-      if (cut || closed || !inbound.isActive()) {
+      if (cut || closed || (!inbound.isActive() && early.chunks.isEmpty())) {
+        early.discard();
         outbound.close();
         inbound.close();
         return;
       }
+      inbound.pipeline().remove(early);
       Link l = new Link(inbound, outbound);
+      l.toServer.chunks.addAll(early.chunks);
+      for (int i = 0; i < early.chunks.size(); i++) {
+        l.toServer.readAt.add(System.nanoTime());
+      }
+      l.toServer.ended = early.ended || !inbound.isActive();
       links.add(l);
       l.start();
     });
@@ -500,6 +512,29 @@ public final class FaultProxy implements AutoCloseable {
   }
 
   /** One proxied connection: the dialer's channel, the target's channel, a pipe each way. */
+  /** Holds what a client sent before its link to the target was made. */
+  private static final class EarlyBytes extends io.netty.channel.ChannelInboundHandlerAdapter {
+    final ArrayDeque<ByteBuf> chunks = new ArrayDeque<>();
+    boolean ended;
+
+    @Override
+    public void channelRead(ChannelHandlerContext ctx, Object msg) {
+      chunks.add((ByteBuf) msg);
+    }
+
+    @Override
+    public void channelInactive(ChannelHandlerContext ctx) {
+      ended = true;
+    }
+
+    void discard() {
+      ByteBuf b;
+      while ((b = chunks.poll()) != null) {
+        b.release();
+      }
+    }
+  }
+
   private final class Link {
     final Channel client;
     final Channel server;

@@ -38,12 +38,12 @@ import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
+import java.util.Set;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledFuture;
@@ -51,6 +51,7 @@ import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -121,14 +122,12 @@ final class RealConn implements Conn {
   private volatile boolean readPaused;
   private final AtomicBoolean resumeScheduled = new AtomicBoolean();
   private final ConcurrentHashMap<Long, PendingRequest> requests = new ConcurrentHashMap<>();
-  private final Map<Long, Boolean> timedOut = new LinkedHashMap<>(16, 0.75f, false) {
-    private static final long serialVersionUID = 1L;
-
-    @Override
-    protected boolean removeEldestEntry(Map.Entry<Long, Boolean> eldest) {
-      return size() > TIMED_OUT_MEMORY;
-    }
-  }; // event loop
+  // Timed-out request IDs, so that their late replies are recognized. Written by the thread
+  // that timed out before request() throws (a task for the event loop could run after the
+  // reply is read), bounded by evicting the oldest. Timeouts are rare: no hot-path cost.
+  private final Set<Long> timedOut = ConcurrentHashMap.newKeySet();
+  private final ConcurrentLinkedQueue<Long> timedOutOrder = new ConcurrentLinkedQueue<>();
+  private final AtomicInteger timedOutCount = new AtomicInteger();
   private final List<PendingRequest> answeredAsync = new ArrayList<>(); // event loop
 
   // Lifecycle.
@@ -614,7 +613,7 @@ final class RealConn implements Conn {
         answered = true;
         answer(p, m);
       } else {
-        late = !timedOut.isEmpty() && timedOut.remove(repId) != null;
+        late = !timedOut.isEmpty() && timedOut.remove(repId);
       }
     }
     RealReader[] rs = readers;
@@ -813,7 +812,7 @@ final class RealConn implements Conn {
     try {
       p.timeout = loop.schedule(() -> {
         if (requests.remove(p.id, p)) {
-          timedOut.put(p.id, Boolean.TRUE);
+          rememberTimedOut(p.id);
           FtcpTimeoutException e =
               new FtcpTimeoutException("no reply to request " + p.id + " within " + Durations.human(timeout));
           options.callbackExecutor().execute(() -> p.future.completeExceptionally(e));
@@ -845,7 +844,16 @@ final class RealConn implements Conn {
   }
 
   private void rememberTimedOut(long id) {
-    runOnLoop(() -> timedOut.put(id, Boolean.TRUE));
+    if (timedOut.add(id)) {
+      timedOutOrder.add(id);
+      if (timedOutCount.incrementAndGet() > TIMED_OUT_MEMORY) {
+        Long oldest = timedOutOrder.poll();
+        if (oldest != null) {
+          timedOut.remove(oldest);
+          timedOutCount.decrementAndGet();
+        }
+      }
+    }
   }
 
   private void failRequest(PendingRequest p) {
