@@ -55,7 +55,7 @@ final class ConnHandler extends ChannelInboundHandlerAdapter {
         conn.onReady(ctx.channel());
       } else {
         fail(ctx, TlsHandlers.describeHandshakeFailure(done.cause(),
-            String.valueOf(ctx.channel().remoteAddress())));
+            hostPort(ctx.channel().remoteAddress())));
       }
       return;
     }
@@ -71,6 +71,16 @@ final class ConnHandler extends ChannelInboundHandlerAdapter {
       return;
     }
     super.userEventTriggered(ctx, evt);
+  }
+
+  /** "host:port", not InetSocketAddress's "name/address:port". */
+  static String hostPort(java.net.SocketAddress a) {
+    if (a instanceof java.net.InetSocketAddress) {
+      java.net.InetSocketAddress i = (java.net.InetSocketAddress) a;
+      String host = i.getAddress() != null ? i.getAddress().getHostAddress() : i.getHostString();
+      return (host.indexOf(':') >= 0 ? "[" + host + "]" : host) + ":" + i.getPort();
+    }
+    return String.valueOf(a);
   }
 
   private static boolean waitingForSocket(Channel ch) {
@@ -105,7 +115,7 @@ final class ConnHandler extends ChannelInboundHandlerAdapter {
       // With TLS 1.3 the server checks the client certificate after the client's handshake is
       // done, so its refusal arrives here, on the first read, rather than as a handshake event.
       fail(ctx, TlsHandlers.describeHandshakeFailure(cause,
-          String.valueOf(ctx.channel().remoteAddress())));
+          hostPort(ctx.channel().remoteAddress())));
     } else {
       fail(ctx, cause);
     }
@@ -132,7 +142,7 @@ final class ConnHandler extends ChannelInboundHandlerAdapter {
   public void channelInactive(ChannelHandlerContext ctx) throws Exception {
     Throwable why = failure;
     if (why == null) {
-      why = new IOException("connection closed by peer " + ctx.channel().remoteAddress());
+      why = new IOException("connection closed by peer " + hostPort(ctx.channel().remoteAddress()));
     }
     conn.onChannelClosed(ctx.channel(), why);
     super.channelInactive(ctx);
