@@ -10,7 +10,7 @@ import java.io.IOException;
 import java.io.InterruptedIOException;
 import java.time.Duration;
 import java.util.Objects;
-import org.jctools.queues.MpmcUnboundedXaddArrayQueue;
+import org.jctools.queues.atomic.MpscUnboundedAtomicArrayQueue;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
@@ -24,9 +24,12 @@ final class RealReader implements Reader {
 
   private final RealConn conn;
   // Unbounded by type, bounded by the connection pausing its socket: see the package docs.
-  // Chunked array queue: no node per message, unlike ConcurrentLinkedQueue.
-  private final MpmcUnboundedXaddArrayQueue<Message> buffer =
-      new MpmcUnboundedXaddArrayQueue<>(CHUNK, 1);
+  // A chunked array queue: no node per message, unlike ConcurrentLinkedQueue; the atomic
+  // variant, because the Unsafe one makes JDK 24+ print warnings. Single-consumer: threads
+  // sharing one reader take in turn (takeLock, never touched by the event loop).
+  private final MpscUnboundedAtomicArrayQueue<Message> buffer =
+      new MpscUnboundedAtomicArrayQueue<>(CHUNK);
+  private final Object takeLock = new Object();
   private final AtomicInteger size = new AtomicInteger();
   private final Waiters waiting = new Waiters();
   private volatile boolean closed;
@@ -107,7 +110,10 @@ final class RealReader implements Reader {
   }
 
   private Message take() {
-    Message m = buffer.poll();
+    Message m;
+    synchronized (takeLock) {
+      m = buffer.poll();
+    }
     if (m != null) {
       conn.taken(size.decrementAndGet());
     }
