@@ -1,8 +1,10 @@
 package dev.ftcp.internal;
 
+import java.io.InterruptedIOException;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.LockSupport;
+import java.util.function.BooleanSupplier;
 
 /**
  * Threads parked until some condition may have changed: writers waiting for queue space,
@@ -37,6 +39,29 @@ public final class Waiters {
   public void wakeAll() {
     for (Thread t : parked) {
       LockSupport.unpark(t);
+    }
+  }
+
+  /**
+   * One wait of a blocking call: registers the current thread, parks it while
+   * {@code stillWaiting} holds (checked after registering, so no wake-up is lost) until it is
+   * woken or the deadline passes, and unregisters. The caller loops and rechecks its condition.
+   *
+   * @throws InterruptedIOException when the thread was interrupted (the flag stays set)
+   */
+  public void parkUntil(BooleanSupplier stillWaiting, long deadlineNanos, Object blocker,
+      String waitingFor) throws InterruptedIOException {
+    add();
+    try {
+      if (stillWaiting.getAsBoolean()) {
+        park(blocker, deadlineNanos);
+      }
+    } finally {
+      remove();
+    }
+    if (Thread.interrupted()) {
+      Thread.currentThread().interrupt();
+      throw new InterruptedIOException("interrupted while waiting for " + waitingFor);
     }
   }
 

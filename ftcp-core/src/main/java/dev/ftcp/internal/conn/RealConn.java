@@ -10,7 +10,6 @@ import dev.ftcp.Reader;
 import dev.ftcp.internal.Durations;
 import dev.ftcp.internal.IoGroup;
 import dev.ftcp.internal.SerialExecutor;
-import dev.ftcp.internal.Waiters;
 import dev.ftcp.internal.codec.FrameCodec;
 import dev.ftcp.internal.codec.FrameDecoder;
 import dev.ftcp.internal.tls.TlsHandlers;
@@ -424,20 +423,8 @@ final class RealConn implements Conn {
         throw new FtcpTimeoutException("write deadline passed while the write queue was full ("
             + options.writeQueueDepth() + " messages)");
       }
-      Waiters w = ring.blockedWriters();
-      w.add();
-      try {
-        if (ring.size() >= options.writeQueueDepth() && state == OPEN
-            && deadline == writeDeadline) {
-          Waiters.park(this, deadline);
-        }
-      } finally {
-        w.remove();
-      }
-      if (Thread.interrupted()) {
-        Thread.currentThread().interrupt();
-        throw new InterruptedIOException("interrupted while the write queue was full");
-      }
+      ring.blockedWriters().parkUntil(() -> ring.size() >= options.writeQueueDepth()
+          && state == OPEN && deadline == writeDeadline, deadline, this, "room in the write queue");
     }
   }
 

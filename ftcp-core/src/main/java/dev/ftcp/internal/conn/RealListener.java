@@ -14,7 +14,6 @@ import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
 import java.io.IOException;
-import java.io.InterruptedIOException;
 import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.Objects;
@@ -146,18 +145,8 @@ final class RealListener implements Listener {
       if (deadline != Long.MAX_VALUE && System.nanoTime() - deadline >= 0) {
         throw new FtcpTimeoutException("no connection accepted within the timeout");
       }
-      acceptors.add();
-      try {
-        if (accepted.isEmpty() && !closed.get()) {
-          Waiters.park(this, deadline);
-        }
-      } finally {
-        acceptors.remove();
-      }
-      if (Thread.interrupted()) {
-        Thread.currentThread().interrupt();
-        throw new InterruptedIOException("interrupted while accepting");
-      }
+      acceptors.parkUntil(() -> accepted.isEmpty() && !closed.get(), deadline, this,
+          "a connection");
     }
   }
 

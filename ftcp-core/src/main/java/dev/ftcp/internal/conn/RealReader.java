@@ -7,7 +7,6 @@ import dev.ftcp.Reader;
 import dev.ftcp.internal.IoGroup;
 import dev.ftcp.internal.Waiters;
 import java.io.IOException;
-import java.io.InterruptedIOException;
 import java.time.Duration;
 import java.util.Objects;
 import org.jctools.queues.atomic.MpscUnboundedAtomicArrayQueue;
@@ -93,19 +92,8 @@ final class RealReader implements Reader {
         throw new FtcpTimeoutException(deadline == readDeadline
             ? "read deadline passed" : "no message within the read timeout");
       }
-      waiting.add();
-      try {
-        if (buffer.isEmpty() && !closed && !conn.isTerminal()
-            && readDeadline == conn.readDeadlineNanos()) {
-          Waiters.park(this, deadline);
-        }
-      } finally {
-        waiting.remove();
-      }
-      if (Thread.interrupted()) {
-        Thread.currentThread().interrupt();
-        throw new InterruptedIOException("interrupted while reading");
-      }
+      waiting.parkUntil(() -> buffer.isEmpty() && !closed && !conn.isTerminal()
+          && readDeadline == conn.readDeadlineNanos(), deadline, this, "a message");
     }
   }
 
