@@ -101,7 +101,7 @@ final class ConnHandler extends ChannelInboundHandlerAdapter {
   @Override
   public void channelWritabilityChanged(ChannelHandlerContext ctx) throws Exception {
     if (ctx.channel().isWritable()) {
-      conn.drainNow();
+      conn.drain();
     }
     super.channelWritabilityChanged(ctx);
   }

@@ -437,13 +437,11 @@ final class RealConn implements Conn {
     }
   }
 
-  /** Event loop: the channel has room again. */
-  void drainNow() {
-    drain();
-  }
-
-  /** Event loop: moves queued messages to the socket in batches, one flush at the end. */
-  private void drain() {
+  /**
+   * Event loop: moves queued messages to the socket in batches, one flush at the end. Also
+   * called when the channel has room again.
+   */
+  void drain() {
     drainScheduled.set(false); // before polling: a message published after this reschedules
     if (state >= CLOSED) {
       discardQueued();
@@ -1098,13 +1096,6 @@ final class RealConn implements Conn {
 
   CompletableFuture<Void> terminated() {
     return terminated;
-  }
-
-  /** Hands the I/O-group reference back without closing (a dial that never connected). */
-  void abandon() {
-    if (groupReleased.compareAndSet(false, true)) {
-      IoGroup.release();
-    }
   }
 
   // ---------------------------------------------------------------------------------------
