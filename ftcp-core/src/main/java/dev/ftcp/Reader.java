@@ -2,6 +2,7 @@ package dev.ftcp;
 
 import java.io.IOException;
 import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
 
 /**
  * One reader of a connection's incoming messages. Every reader open when a message arrives
@@ -30,6 +31,16 @@ public interface Reader extends AutoCloseable {
    * @throws ConnectionClosedException as {@link #read()}
    */
   Message read(Duration timeout) throws IOException;
+
+  /**
+   * The next message, without blocking or holding a thread: the future completes with it on the
+   * callback executor ({@link Options.Builder#callbackExecutor}), never on an I/O thread, or
+   * exceptionally with {@link ConnectionClosedException} when this reader is closed or the
+   * connection ends first. Each call takes one message; blocking and asynchronous reads of one
+   * reader share its messages in arrival order, each message going to exactly one of them.
+   * Read deadlines do not apply: use {@link CompletableFuture#orTimeout}.
+   */
+  CompletableFuture<Message> readAsync();
 
   /** Stops this reader; messages still in its buffer are dropped. Idempotent. */
   @Override

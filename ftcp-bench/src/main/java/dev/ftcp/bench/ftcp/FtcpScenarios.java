@@ -15,6 +15,8 @@ import dev.ftcp.bench.Result;
 import dev.ftcp.bench.Scenario;
 import dev.ftcp.bench.Tls;
 import java.io.IOException;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -183,6 +185,46 @@ public final class FtcpScenarios {
   /** The server side of request/reply: answers each message with its own payload. */
   static Thread echo(Conn conn) {
     return Measure.thread("ftcp-echo", () -> echoLoop(conn));
+  }
+
+  /**
+   * Echoes every message without a thread of its own: each read is a {@code readAsync}, and the
+   * reply is written where the read completes (the callback executor).
+   */
+  public static void echoAsync(Conn conn, Reader r) {
+    for (;;) {
+      CompletableFuture<Message> f = r.readAsync();
+      if (!f.isDone()) {
+        f.whenComplete((m, e) -> {
+          if (e == null && replyTo(conn, m)) {
+            echoAsync(conn, r);
+          } else {
+            r.close();
+          }
+        });
+        return;
+      }
+      Message m;
+      try {
+        m = f.join();
+      } catch (CompletionException e) {
+        r.close(); // the connection ended
+        return;
+      }
+      if (!replyTo(conn, m)) {
+        r.close();
+        return;
+      }
+    }
+  }
+
+  private static boolean replyTo(Conn conn, Message m) {
+    try {
+      conn.write(m.reply(m.data()));
+      return true;
+    } catch (IOException e) {
+      return false; // the connection ended
+    }
   }
 
   public static void echoLoop(Conn conn) {

@@ -32,8 +32,6 @@ import java.util.concurrent.atomic.AtomicInteger;
  * on stdin until {@code QUIT} or end of input.
  */
 public final class Peer {
-  private static final long ECHO_THREAD_STACK = 256 * 1024;
-
   private Peer() {}
 
   /** An echo server the peer runs. */
@@ -71,8 +69,8 @@ public final class Peer {
   }
 
   /**
-   * ftcp's side: an accepting thread, then a thread per connection that reads and replies.
-   * ftcp's API reads by blocking, so that is how a server on it is written.
+   * ftcp's side: an accepting thread; each connection is read with {@code Reader.readAsync}
+   * and answered on the callback executor, so no connection holds a thread.
    */
   private static Server ftcp() throws IOException {
     Options options = Options.builder().closeLinger(java.time.Duration.ZERO).build();
@@ -85,9 +83,7 @@ public final class Peer {
           Conn c = listener.accept();
           conns.add(c);
           count.incrementAndGet();
-          Thread t = new Thread(null, () -> FtcpScenarios.echoLoop(c), "echo", ECHO_THREAD_STACK);
-          t.setDaemon(true);
-          t.start();
+          FtcpScenarios.echoAsync(c, c.reader());
         }
       } catch (IOException e) {
         // the listener closed: the end of the run

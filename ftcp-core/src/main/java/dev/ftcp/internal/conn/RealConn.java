@@ -640,6 +640,7 @@ final class RealConn implements Conn {
   void onReadComplete() {
     for (RealReader r : readers) {
       r.wakeIfWaiting();
+      r.flushHandoffs(options.callbackExecutor());
     }
     if (!answeredAsync.isEmpty()) {
       PendingRequest[] done = answeredAsync.toArray(new PendingRequest[0]);
@@ -754,6 +755,7 @@ final class RealConn implements Conn {
           readers = fewer;
         }
       }
+      r.failAsync(options.callbackExecutor(), new ConnectionClosedException("reader is closed"));
       if (readPaused && !isTerminal()) {
         resumeCheck();
       }
@@ -1049,8 +1051,10 @@ final class RealConn implements Conn {
       failRequest(p);
     }
     ring.blockedWriters().wakeAll();
+    ConnectionClosedException ended = closedException();
     for (RealReader r : readers) {
       r.wakeIfWaiting();
+      r.failAsync(options.callbackExecutor(), ended);
     }
     if (everReady || !client) {
       if (endState == CLOSED) {
@@ -1085,7 +1089,7 @@ final class RealConn implements Conn {
   }
 
   /** Runs a task on the event loop; false when the loop no longer takes tasks. */
-  private boolean runOnLoop(Runnable task) {
+  boolean runOnLoop(Runnable task) {
     try {
       loop.execute(task);
       return true;

@@ -8,7 +8,12 @@ import dev.ftcp.internal.IoGroup;
 import dev.ftcp.internal.Waiters;
 import java.io.IOException;
 import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
 import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
+import java.util.concurrent.locks.ReentrantLock;
 import org.jctools.queues.atomic.MpscUnboundedAtomicArrayQueue;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -25,10 +30,16 @@ final class RealReader implements Reader {
   // Unbounded by type, bounded by the connection pausing its socket: see the package docs.
   // A chunked array queue: no node per message, unlike ConcurrentLinkedQueue; the atomic
   // variant, because the Unsafe one makes JDK 24+ print warnings. Single-consumer: threads
-  // sharing one reader take in turn (takeLock, never touched by the event loop).
+  // sharing one reader take in turn (takeLock; the event loop only tries it).
   private final MpscUnboundedAtomicArrayQueue<Message> buffer =
       new MpscUnboundedAtomicArrayQueue<>(CHUNK);
-  private final Object takeLock = new Object();
+  // Taken by reader threads; the event loop only ever tries it (see registerAsync).
+  private final ReentrantLock takeLock = new ReentrantLock();
+  // Asynchronous reads waiting for a message, and messages handed to them in this read batch
+  // (future, message, future, message...), completed once per batch on the callback executor.
+  // Event loop only (or any thread once the connection has ended).
+  private final ArrayDeque<CompletableFuture<Message>> asyncWaiting = new ArrayDeque<>();
+  private final ArrayList<Object> handoffs = new ArrayList<>();
   private final AtomicInteger size = new AtomicInteger();
   private final Waiters waiting = new Waiters();
   private volatile boolean closed;
@@ -37,10 +48,101 @@ final class RealReader implements Reader {
     this.conn = conn;
   }
 
-  /** Event loop: appends; returns the buffer's size after it. */
+  /** Event loop: to a waiting asynchronous read, else to the buffer; returns the buffer's size. */
   int offer(Message m) {
+    CompletableFuture<Message> f = asyncWaiting.poll();
+    if (f != null) {
+      handoffs.add(f);
+      handoffs.add(m);
+      return size.get();
+    }
     buffer.add(m);
     return size.incrementAndGet();
+  }
+
+  /** Event loop, at the end of a read batch: completes this batch's asynchronous reads. */
+  @SuppressWarnings("unchecked")
+  void flushHandoffs(Executor executor) {
+    if (handoffs.isEmpty()) {
+      return;
+    }
+    Object[] done = handoffs.toArray();
+    handoffs.clear();
+    executor.execute(() -> {
+      for (int i = 0; i < done.length; i += 2) {
+        ((CompletableFuture<Message>) done[i]).complete((Message) done[i + 1]);
+      }
+    });
+  }
+
+  /** Event loop (or any thread once the connection ended): fails every waiting async read. */
+  void failAsync(Executor executor, ConnectionClosedException e) {
+    flushHandoffs(executor); // what arrived before the end is still delivered
+    if (asyncWaiting.isEmpty()) {
+      return;
+    }
+    Object[] waiting = asyncWaiting.toArray();
+    asyncWaiting.clear();
+    executor.execute(() -> {
+      for (Object f : waiting) {
+        ((CompletableFuture<?>) f).completeExceptionally(e);
+      }
+    });
+  }
+
+  @Override
+  public CompletableFuture<Message> readAsync() {
+    CompletableFuture<Message> f = new CompletableFuture<>();
+    if (closed) {
+      f.completeExceptionally(new ConnectionClosedException("reader is closed"));
+      return f;
+    }
+    Message m = take(); // a message already here: no trip through the event loop
+    if (m != null) {
+      f.complete(m);
+    } else if (!conn.runOnLoop(() -> registerAsync(f))) {
+      registerAsync(f); // the loop is gone, so the connection has ended
+    }
+    return f;
+  }
+
+  /**
+   * Event loop: take a message that arrived since readAsync looked, or wait for the next one.
+   * Never blocks: if a reader thread holds the take lock, it tries again as a new task.
+   */
+  private void registerAsync(CompletableFuture<Message> f) {
+    if (f.isDone()) {
+      return;
+    }
+    Executor executor = conn.options.callbackExecutor();
+    if (closed) {
+      executor.execute(() -> f.completeExceptionally(
+          new ConnectionClosedException("reader is closed")));
+      return;
+    }
+    if (!takeLock.tryLock()) {
+      if (!conn.runOnLoop(() -> registerAsync(f))) {
+        takeLock.lock(); // the loop is gone: no event loop left to keep from blocking
+        takeLock.unlock();
+        registerAsync(f);
+      }
+      return;
+    }
+    Message m;
+    try {
+      m = buffer.poll();
+    } finally {
+      takeLock.unlock();
+    }
+    if (m != null) {
+      conn.taken(size.decrementAndGet());
+      executor.execute(() -> f.complete(m));
+    } else if (conn.isTerminal()) {
+      ConnectionClosedException e = conn.closedException();
+      executor.execute(() -> f.completeExceptionally(e));
+    } else {
+      asyncWaiting.add(f);
+    }
   }
 
   int size() {
@@ -99,8 +201,11 @@ final class RealReader implements Reader {
 
   private Message take() {
     Message m;
-    synchronized (takeLock) {
+    takeLock.lock();
+    try {
       m = buffer.poll();
+    } finally {
+      takeLock.unlock();
     }
     if (m != null) {
       conn.taken(size.decrementAndGet());

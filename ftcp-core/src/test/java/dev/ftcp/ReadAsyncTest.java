@@ -1,0 +1,94 @@
+package dev.ftcp;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
+
+import dev.ftcp.testing.NettyLeakCheck;
+import dev.ftcp.testing.Pair;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+/** Reader.readAsync: reading without holding a thread. */
+@Timeout(30)
+class ReadAsyncTest {
+  @RegisterExtension static final NettyLeakCheck LEAKS = new NettyLeakCheck();
+
+  @Test
+  void manyOutstandingAsyncReadsTakeMessagesInArrivalOrderOffTheIoThreads() throws Exception {
+    try (Pair p = Pair.open(); Reader r = p.server.reader()) {
+      List<CompletableFuture<Message>> reads = new ArrayList<>();
+      List<CompletableFuture<String>> threads = new ArrayList<>();
+      for (int i = 0; i < 50; i++) {
+        CompletableFuture<Message> f = r.readAsync();
+        reads.add(f);
+        threads.add(f.thenApply(m -> Thread.currentThread().getName()));
+      }
+      for (int i = 0; i < 50; i++) {
+        p.client.write(Message.of("m" + i));
+      }
+      for (int i = 0; i < 50; i++) {
+        assertThat(reads.get(i).get(10, TimeUnit.SECONDS).text()).isEqualTo("m" + i);
+        assertThat(threads.get(i).get()).doesNotStartWith("ftcp-io-");
+      }
+    }
+  }
+
+  @Test
+  void asyncAndBlockingReadsShareOneReaderInOrder() throws Exception {
+    try (Pair p = Pair.open(); Reader r = p.server.reader()) {
+      for (int i = 0; i < 200; i++) {
+        p.client.write(Message.of(Integer.toString(i)));
+      }
+      for (int i = 0; i < 200; i += 2) {
+        assertThat(r.readAsync().get(10, TimeUnit.SECONDS).text()).isEqualTo(Integer.toString(i));
+        assertThat(r.read(Duration.ofSeconds(10)).text()).isEqualTo(Integer.toString(i + 1));
+      }
+      // Messages already buffered are returned at once; then a pending read gets the next one.
+      p.client.write(Message.of("buffered"));
+      await().atMost(Duration.ofSeconds(5)).until(() -> p.server.stats().messagesIn() == 201);
+      assertThat(r.readAsync().get(5, TimeUnit.SECONDS).text()).isEqualTo("buffered");
+      CompletableFuture<Message> next = r.readAsync();
+      p.client.write(Message.of("later"));
+      assertThat(next.get(5, TimeUnit.SECONDS).text()).isEqualTo("later");
+    }
+  }
+
+  @Test
+  void closingTheReaderFailsItsPendingAsyncReads() throws Exception {
+    try (Pair p = Pair.open()) {
+      Reader r = p.server.reader();
+      CompletableFuture<Message> pending = r.readAsync();
+      r.close();
+      assertThatThrownBy(() -> pending.get(5, TimeUnit.SECONDS))
+          .isInstanceOf(ExecutionException.class)
+          .hasCauseInstanceOf(ConnectionClosedException.class);
+      assertThatThrownBy(() -> r.readAsync().get(5, TimeUnit.SECONDS))
+          .hasCauseInstanceOf(ConnectionClosedException.class);
+    }
+  }
+
+  @Test
+  void theEndOfTheConnectionFailsPendingAsyncReadsAfterDeliveringWhatCameFirst()
+      throws Exception {
+    try (Pair p = Pair.open(); Reader r = p.server.reader()) {
+      CompletableFuture<Message> first = r.readAsync();
+      CompletableFuture<Message> second = r.readAsync();
+      p.client.write(Message.of("last words"));
+      p.client.close();
+      assertThat(first.get(5, TimeUnit.SECONDS).text()).isEqualTo("last words");
+      assertThatThrownBy(() -> second.get(5, TimeUnit.SECONDS))
+          .isInstanceOf(ExecutionException.class)
+          .hasCauseInstanceOf(ConnectionClosedException.class);
+      assertThatThrownBy(() -> r.readAsync().get(5, TimeUnit.SECONDS))
+          .hasCauseInstanceOf(ConnectionClosedException.class);
+    }
+  }
+}
