@@ -23,13 +23,7 @@ class DeadlineTest {
   @Test
   void aReadStillWaitingAtTheReadDeadlineTimesOutAndTheConnectionStaysUsable() throws Exception {
     try (Pair p = Pair.open(); Reader r = p.server.reader()) {
-      CompletableFuture<Message> waiting = CompletableFuture.supplyAsync(() -> {
-        try {
-          return r.read();
-        } catch (Exception e) {
-          throw new RuntimeException(e);
-        }
-      }, runnable -> new Thread(runnable).start());
+      CompletableFuture<Message> waiting = readInBackground(r);
       p.server.setReadDeadline(Instant.now().plusMillis(200));
       assertThatThrownBy(waiting::get).isInstanceOf(ExecutionException.class)
           .hasRootCauseInstanceOf(FtcpTimeoutException.class);
@@ -45,13 +39,7 @@ class DeadlineTest {
   void aDeadlineMovedEarlierWakesReadersAlreadyWaiting() throws Exception {
     try (Pair p = Pair.open(); Reader r = p.server.reader()) {
       p.server.setReadDeadline(Instant.now().plusSeconds(60));
-      CompletableFuture<Message> waiting = CompletableFuture.supplyAsync(() -> {
-        try {
-          return r.read();
-        } catch (Exception e) {
-          throw new RuntimeException(e);
-        }
-      }, runnable -> new Thread(runnable).start());
+      CompletableFuture<Message> waiting = readInBackground(r);
       p.server.setDeadline(Instant.now().plusMillis(100));
       assertThatThrownBy(waiting::get).isInstanceOf(ExecutionException.class)
           .hasRootCauseInstanceOf(FtcpTimeoutException.class);
@@ -81,5 +69,16 @@ class DeadlineTest {
       p.client.setWriteDeadline(null);
       assertThat(r.read(Duration.ofSeconds(5)).data()).hasSize(60_000);
     }
+  }
+
+  /** A read() blocked on a thread of its own. */
+  private static CompletableFuture<Message> readInBackground(Reader r) {
+    return CompletableFuture.supplyAsync(() -> {
+      try {
+        return r.read();
+      } catch (Exception e) {
+        throw new RuntimeException(e);
+      }
+    }, runnable -> new Thread(runnable).start());
   }
 }

@@ -79,12 +79,10 @@ class WriteTest {
         }, runnable -> new Thread(runnable).start()));
       }
       int[] next = new int[threads];
-      AtomicLong lastId = new AtomicLong();
       for (int k = 0; k < threads * perThread; k++) {
         String[] parts = r.read(Duration.ofSeconds(10)).text().split(":");
         int t = Integer.parseInt(parts[0]);
         assertThat(Integer.parseInt(parts[1])).isEqualTo(next[t]++);
-        lastId.incrementAndGet();
       }
       CompletableFuture.allOf(writers.toArray(new CompletableFuture[0])).get();
       assertThat(next).containsOnly(perThread);

@@ -69,7 +69,7 @@ public final class Waiters {
    * Parks the current thread (registered by {@link #add()}) until woken, interrupted, or the
    * deadline (a {@link System#nanoTime()} value; {@link Long#MAX_VALUE} for none) passes.
    */
-  public static void park(Object blocker, long deadlineNanos) {
+  private static void park(Object blocker, long deadlineNanos) {
     if (deadlineNanos == Long.MAX_VALUE) {
       LockSupport.park(blocker);
     } else {

@@ -164,7 +164,7 @@ final class RealConn implements Conn {
     this.options = options;
     this.client = client;
     this.peer = peer;
-    this.peerName = peer.getHostString() + ":" + peer.getPort();
+    this.peerName = ConnHandler.hostPort(peer);
     this.loop = loop;
     this.onTerminated = onTerminated;
     this.prefix = FrameCodec.prefixLength(options.bigFrames());

@@ -47,6 +47,11 @@
  *  channelReadComplete
  *    unpark the readers that received something (one wake-up per read batch, not per message)
  *
+ *  readAsync() [any thread]
+ *    take a buffered message at once, or register on the event loop; while registrations wait,
+ *    the event loop hands arriving messages straight to them (completed on the callback
+ *    executor, once per read batch) instead of buffering them
+ *
  *  read() [any thread]
  *    poll own buffer; park while empty; when a reader drains below half its depth while reading
  *    is paused, it asks the event loop to resume (autoRead on once every buffer has room)
