@@ -1,8 +1,8 @@
 package dev.ftcp.internal.conn;
 
 import dev.ftcp.Message;
+import io.netty.util.Timeout;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ScheduledFuture;
 
 /**
  * A request waiting for its reply. Whoever removes it from the connection's map of pending
@@ -15,7 +15,7 @@ final class PendingRequest {
   final long id;
   final boolean async;
   final CompletableFuture<Message> future = new CompletableFuture<>();
-  ScheduledFuture<?> timeout; // async only
+  volatile Timeout timeout; // async only: set after sending, so a fast reply may find it null
   Message reply; // set by the event loop before an async completion is handed over
 
   PendingRequest(long id, boolean async) {

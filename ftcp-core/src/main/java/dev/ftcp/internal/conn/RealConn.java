@@ -27,6 +27,7 @@ import io.netty.channel.WriteBufferWaterMark;
 import io.netty.channel.socket.DuplexChannel;
 import io.netty.handler.ssl.SslHandler;
 import io.netty.handler.timeout.IdleStateHandler;
+import io.netty.util.Timeout;
 import java.io.IOException;
 import java.io.InterruptedIOException;
 import java.lang.invoke.MethodHandles;
@@ -151,8 +152,10 @@ final class RealConn implements Conn {
   private volatile long writeDeadline = Long.MAX_VALUE;
 
   // Counters: written by the event loop only (discarded also by threads that find the end).
-  private volatile long messagesIn;
+  private volatile long messagesIn; // published from the two below once per read batch
   private volatile long bytesIn;
+  private long messagesInLoop; // event loop
+  private long bytesInLoop; // event loop
   private volatile long messagesOut;
   private volatile long bytesOut;
   private volatile long redials;
@@ -271,6 +274,7 @@ final class RealConn implements Conn {
 
   /** A channel of this connection closed, with the failure that closed it if one is known. */
   void onChannelClosed(Channel ch, Throwable cause) {
+    publishReadCounts();
     if (ch == connecting) {
       connecting = null;
       attemptFailed(cause != null ? cause
@@ -586,14 +590,14 @@ final class RealConn implements Conn {
   // Read path (event loop unless noted)
 
   void onMessage(Message m) {
-    messagesIn++;
+    messagesInLoop++;
     unproven = false;
-    bytesIn += FrameCodec.frameSize(m.data().length, prefix);
+    bytesInLoop += FrameCodec.frameSize(m.data().length, prefix);
     long repId = m.repId();
     boolean answered = false;
     boolean late = false;
     if (repId != 0) {
-      PendingRequest p = requests.isEmpty() ? null : requests.remove(repId);
+      PendingRequest p = requests.remove(repId);
       if (p != null) {
         answered = true;
         answer(p, m);
@@ -626,8 +630,9 @@ final class RealConn implements Conn {
 
   private void answer(PendingRequest p, Message m) {
     if (p.async) {
-      if (p.timeout != null) {
-        p.timeout.cancel(false);
+      Timeout t = p.timeout;
+      if (t != null) {
+        t.cancel();
       }
       p.reply = m;
       answeredAsync.add(p);
@@ -638,6 +643,7 @@ final class RealConn implements Conn {
 
   /** The end of one socket read: wake readers and hand async replies over, once per batch. */
   void onReadComplete() {
+    publishReadCounts();
     for (RealReader r : readers) {
       r.wakeIfWaiting();
       r.flushHandoffs(options.callbackExecutor());
@@ -656,6 +662,14 @@ final class RealConn implements Conn {
     }
   }
 
+  /** Publishes the counts of what was read, once per read batch rather than per message. */
+  private void publishReadCounts() {
+    if (messagesIn != messagesInLoop) {
+      messagesIn = messagesInLoop;
+      bytesIn = bytesInLoop;
+    }
+  }
+
   private void pauseReading() {
     if (!readPaused) {
       readPaused = true;
@@ -666,9 +680,9 @@ final class RealConn implements Conn {
     }
   }
 
-  /** Any thread: a reader took a message and has {@code sizeAfter} left. */
-  void taken(int sizeAfter) {
-    if (readPaused && sizeAfter <= readerDepth / 2 && !resumeScheduled.get()
+  /** Any thread: a reader took a message; resumes socket reads once it is half empty. */
+  void taken(RealReader r) {
+    if (readPaused && !resumeScheduled.get() && r.size() <= readerDepth / 2
         && resumeScheduled.compareAndSet(false, true)) {
       if (!runOnLoop(resumeTask)) {
         resumeScheduled.set(false);
@@ -796,17 +810,17 @@ final class RealConn implements Conn {
     Objects.requireNonNull(timeout, "timeout");
     IoGroup.checkMayBlock("Conn.requestAsync");
     PendingRequest p = send(msg, true);
-    try {
-      p.timeout = loop.schedule(() -> {
-        if (requests.remove(p.id, p)) {
-          rememberTimedOut(p.id);
-          FtcpTimeoutException e =
-              new FtcpTimeoutException("no reply to request " + p.id + " within " + Durations.human(timeout));
-          options.callbackExecutor().execute(() -> p.future.completeExceptionally(e));
-        }
-      }, Math.max(0, timeout.toNanos()), TimeUnit.NANOSECONDS);
-    } catch (RejectedExecutionException e) {
-      failRequest(p); // the connection ended meanwhile
+    long nanos = Math.max(0, saturatedNanos(timeout));
+    p.timeout = IoGroup.schedule(t -> {
+      if (requests.remove(p.id, p)) {
+        rememberTimedOut(p.id);
+        FtcpTimeoutException e =
+            new FtcpTimeoutException("no reply to request " + p.id + " within " + Durations.human(timeout));
+        options.callbackExecutor().execute(() -> p.future.completeExceptionally(e));
+      }
+    }, nanos);
+    if (p.timeout == null) {
+      failRequest(p); // the connection ended meanwhile, and with it the timer
     }
     return p.future;
   }

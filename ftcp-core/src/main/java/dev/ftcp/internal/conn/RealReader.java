@@ -7,6 +7,8 @@ import dev.ftcp.Reader;
 import dev.ftcp.internal.IoGroup;
 import dev.ftcp.internal.Waiters;
 import java.io.IOException;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -14,8 +16,7 @@ import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
 import java.util.concurrent.locks.ReentrantLock;
-import org.jctools.queues.atomic.MpscUnboundedAtomicArrayQueue;
-import java.util.concurrent.atomic.AtomicInteger;
+import org.jctools.queues.atomic.SpscUnboundedAtomicArrayQueue;
 
 /**
  * A reader's buffer and its blocking reads. The event loop appends ({@link #offer}) and wakes
@@ -29,10 +30,20 @@ final class RealReader implements Reader {
   private final RealConn conn;
   // Unbounded by type, bounded by the connection pausing its socket: see the package docs.
   // A chunked array queue: no node per message, unlike ConcurrentLinkedQueue; the atomic
-  // variant, because the Unsafe one makes JDK 24+ print warnings. Single-consumer: threads
-  // sharing one reader take in turn (takeLock; the event loop only tries it).
-  private final MpscUnboundedAtomicArrayQueue<Message> buffer =
-      new MpscUnboundedAtomicArrayQueue<>(CHUNK);
+  // variant, because the Unsafe one makes JDK 24+ print warnings. Single producer (the event
+  // loop) and single consumer: threads sharing one reader take in turn (takeLock; the event
+  // loop only tries it), so an offer is plain stores and no compare-and-set.
+  private final SpscUnboundedAtomicArrayQueue<Message> buffer =
+      new SpscUnboundedAtomicArrayQueue<>(CHUNK);
+  // The buffer's size is offered - taken. Each counter has one writer at a time (the event
+  // loop; the holder of takeLock), so neither needs a read-modify-write: the event loop
+  // publishes with a release store (no fence per message); the taker with a volatile store,
+  // because RealConn.taken then reads readPaused and the event loop, after setting it, reads
+  // taken: each side's store must be ordered before its load (see resumeCheck).
+  private static final VarHandle OFFERED;
+  private static final VarHandle TAKEN;
+  private long offered; // event loop
+  private long taken; // under takeLock
   // Taken by reader threads; the event loop only ever tries it (see registerAsync).
   private final ReentrantLock takeLock = new ReentrantLock();
   // Asynchronous reads waiting for a message, and messages handed to them in this read batch
@@ -40,9 +51,18 @@ final class RealReader implements Reader {
   // Event loop only (or any thread once the connection has ended).
   private final ArrayDeque<CompletableFuture<Message>> asyncWaiting = new ArrayDeque<>();
   private final ArrayList<Object> handoffs = new ArrayList<>();
-  private final AtomicInteger size = new AtomicInteger();
   private final Waiters waiting = new Waiters();
   private volatile boolean closed;
+
+  static {
+    try {
+      MethodHandles.Lookup l = MethodHandles.lookup();
+      OFFERED = l.findVarHandle(RealReader.class, "offered", long.class);
+      TAKEN = l.findVarHandle(RealReader.class, "taken", long.class);
+    } catch (ReflectiveOperationException e) {
+      throw new ExceptionInInitializerError(e);
+    }
+  }
 
   RealReader(RealConn conn) {
     this.conn = conn;
@@ -54,10 +74,11 @@ final class RealReader implements Reader {
     if (f != null) {
       handoffs.add(f);
       handoffs.add(m);
-      return size.get();
+      return size();
     }
     buffer.add(m);
-    return size.incrementAndGet();
+    OFFERED.setRelease(this, offered + 1);
+    return size();
   }
 
   /** Event loop, at the end of a read batch: completes this batch's asynchronous reads. */
@@ -130,12 +151,12 @@ final class RealReader implements Reader {
     }
     Message m;
     try {
-      m = buffer.poll();
+      m = pollLocked();
     } finally {
       takeLock.unlock();
     }
     if (m != null) {
-      conn.taken(size.decrementAndGet());
+      conn.taken(this);
       executor.execute(() -> f.complete(m));
     } else if (conn.isTerminal()) {
       ConnectionClosedException e = conn.closedException();
@@ -145,16 +166,32 @@ final class RealReader implements Reader {
     }
   }
 
+  /** Messages in the buffer; exact on the event loop, a recent value elsewhere. */
   int size() {
-    return size.get();
+    return (int) ((long) OFFERED.getAcquire(this) - (long) TAKEN.getVolatile(this));
+  }
+
+  /** Takes the head of the buffer; the caller holds takeLock. */
+  private Message pollLocked() {
+    Message m = buffer.poll();
+    if (m != null) {
+      TAKEN.setVolatile(this, taken + 1);
+    }
+    return m;
   }
 
   boolean isClosed() {
     return closed;
   }
 
-  /** Wakes threads blocked in read; cheap when none is. */
+  /**
+   * Wakes threads blocked in read; cheap when none is. Called once per read batch, after the
+   * batch's offers. The fence orders those offers (release stores) before the look at the
+   * waiters: a waiter registers and then checks the buffer, so without it each side could miss
+   * the other's store and a reader sleep beside a message.
+   */
   void wakeIfWaiting() {
+    VarHandle.fullFence();
     if (waiting.any()) {
       waiting.wakeAll();
     }
@@ -203,12 +240,12 @@ final class RealReader implements Reader {
     Message m;
     takeLock.lock();
     try {
-      m = buffer.poll();
+      m = pollLocked();
     } finally {
       takeLock.unlock();
     }
     if (m != null) {
-      conn.taken(size.decrementAndGet());
+      conn.taken(this);
     }
     return m;
   }
