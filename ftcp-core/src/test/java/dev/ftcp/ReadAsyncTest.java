@@ -91,4 +91,70 @@ class ReadAsyncTest {
           .hasCauseInstanceOf(ConnectionClosedException.class);
     }
   }
+
+  /**
+   * Races the hand-over: a chain of asynchronous reads (each issued when the last completes, as
+   * a server without a thread per connection reads) and a blocking reader thread share one
+   * reader while a writer floods it through a small buffer, so socket reads pause and resume,
+   * the event loop often finds the take lock held, and reads register while batches land. Every
+   * message must arrive exactly once, each side in order, and neither side may stall.
+   */
+  @Test
+  @Timeout(60)
+  void asyncChainAndBlockingReaderRacingOnAFloodLoseNothing() throws Exception {
+    int total = 100_000;
+    Options server = Options.builder().readerBufferDepth(16).build();
+    java.util.concurrent.ExecutorService thread = java.util.concurrent.Executors.newSingleThreadExecutor();
+    try (Pair p = Pair.open(Options.defaults(), server); Reader r = p.server.reader()) {
+      List<Integer> asyncSeen = java.util.Collections.synchronizedList(new ArrayList<>());
+      List<Integer> blockingSeen = new ArrayList<>();
+      java.util.concurrent.atomic.AtomicInteger delivered = new java.util.concurrent.atomic.AtomicInteger();
+      CompletableFuture<Void> asyncDone = new CompletableFuture<>();
+      chain(r, asyncSeen, delivered, total, asyncDone);
+      CompletableFuture<Void> blocking = CompletableFuture.runAsync(() -> {
+        while (delivered.get() < total) {
+          try {
+            Message m = r.read(Duration.ofMillis(50));
+            blockingSeen.add(Integer.parseInt(m.text()));
+            delivered.incrementAndGet();
+          } catch (FtcpTimeoutException e) {
+            // the asynchronous side is taking a run of messages: look again
+          } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+          }
+        }
+      }, thread); // its own thread: the callback executor (the common pool) must stay free
+      for (int i = 0; i < total; i++) {
+        p.client.write(Message.of(Integer.toString(i)));
+      }
+      await().atMost(Duration.ofSeconds(45)).until(() -> delivered.get() == total);
+      blocking.get(10, TimeUnit.SECONDS);
+      java.util.Set<Integer> all = new java.util.HashSet<>();
+      all.addAll(asyncSeen);
+      all.addAll(blockingSeen);
+      assertThat(asyncSeen.size() + blockingSeen.size()).isEqualTo(total);
+      assertThat(all).hasSize(total);
+      assertThat(asyncSeen).isSorted();
+      assertThat(blockingSeen).isSorted();
+      assertThat(asyncSeen).isNotEmpty();
+    } finally {
+      thread.shutdownNow();
+    }
+  }
+
+  private static void chain(Reader r, List<Integer> seen,
+      java.util.concurrent.atomic.AtomicInteger delivered, int total, CompletableFuture<Void> done) {
+    r.readAsync().whenComplete((m, e) -> {
+      if (e != null) {
+        done.completeExceptionally(e);
+        return;
+      }
+      seen.add(Integer.parseInt(m.text()));
+      if (delivered.incrementAndGet() < total) {
+        chain(r, seen, delivered, total, done);
+      } else {
+        done.complete(null);
+      }
+    });
+  }
 }

@@ -121,7 +121,9 @@ class GiveUpTest {
     assertThatThrownBy(() -> Ftcp.dial("127.0.0.1:" + port,
         transport.client().stateListener(log).build()))
         .isInstanceOf(ConnectException.class);
-    assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(2));
+    // Far below the 60 s a redialing dial would take, and far above what a loaded machine needs
+    // to build a TLS context and be refused (2 s was seen to be too tight under load).
+    assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(20));
     assertThat(log.events()).isEmpty();
   }
 

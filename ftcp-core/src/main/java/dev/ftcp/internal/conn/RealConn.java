@@ -645,8 +645,7 @@ final class RealConn implements Conn {
   void onReadComplete() {
     publishReadCounts();
     for (RealReader r : readers) {
-      r.wakeIfWaiting();
-      r.flushHandoffs(options.callbackExecutor());
+      r.batchDone();
     }
     if (!answeredAsync.isEmpty()) {
       PendingRequest[] done = answeredAsync.toArray(new PendingRequest[0]);
@@ -750,7 +749,7 @@ final class RealConn implements Conn {
         r.offer(m);
       }
     }
-    r.wakeIfWaiting();
+    r.batchDone();
     if (readPaused && !isTerminal()) {
       resumeCheck();
     }
@@ -769,7 +768,7 @@ final class RealConn implements Conn {
           readers = fewer;
         }
       }
-      r.failAsync(options.callbackExecutor(), new ConnectionClosedException("reader is closed"));
+      r.ended();
       if (readPaused && !isTerminal()) {
         resumeCheck();
       }
@@ -1065,10 +1064,9 @@ final class RealConn implements Conn {
       failRequest(p);
     }
     ring.blockedWriters().wakeAll();
-    ConnectionClosedException ended = closedException();
     for (RealReader r : readers) {
       r.wakeIfWaiting();
-      r.failAsync(options.callbackExecutor(), ended);
+      r.ended();
     }
     if (everReady || !client) {
       if (endState == CLOSED) {
@@ -1103,6 +1101,10 @@ final class RealConn implements Conn {
   }
 
   /** Runs a task on the event loop; false when the loop no longer takes tasks. */
+  boolean inLoop() {
+    return loop.inEventLoop();
+  }
+
   boolean runOnLoop(Runnable task) {
     try {
       loop.execute(task);

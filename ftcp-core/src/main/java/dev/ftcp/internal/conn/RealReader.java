@@ -10,22 +10,35 @@ import java.io.IOException;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.time.Duration;
-import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.Executor;
 import java.util.concurrent.locks.ReentrantLock;
 import org.jctools.queues.atomic.SpscUnboundedAtomicArrayQueue;
 
 /**
- * A reader's buffer and its blocking reads. The event loop appends ({@link #offer}) and wakes
- * waiting readers once per read batch ({@link #wakeIfWaiting()}); any number of application
- * threads take. The buffer is bounded by the connection pausing socket reads, not by refusing
- * offers: see the package documentation.
+ * A reader's buffer, its blocking reads and its asynchronous reads. The event loop appends
+ * ({@link #offer}) and, once per read batch ({@link #batchDone}), wakes blocked readers and
+ * completes waiting asynchronous reads; any number of application threads take. The buffer is
+ * bounded by the connection pausing socket reads, not by refusing offers: see the package
+ * documentation.
  */
 final class RealReader implements Reader {
   private static final int CHUNK = 128;
+  private static final VarHandle OFFERED;
+  private static final VarHandle TAKEN;
+
+  static {
+    try {
+      MethodHandles.Lookup l = MethodHandles.lookup();
+      OFFERED = l.findVarHandle(RealReader.class, "offered", long.class);
+      TAKEN = l.findVarHandle(RealReader.class, "taken", long.class);
+    } catch (ReflectiveOperationException e) {
+      throw new ExceptionInInitializerError(e);
+    }
+  }
 
   private final RealConn conn;
   // Unbounded by type, bounded by the connection pausing its socket: see the package docs.
@@ -39,76 +52,52 @@ final class RealReader implements Reader {
   // loop; the holder of takeLock), so neither needs a read-modify-write: the event loop
   // publishes with a release store (no fence per message); the taker with a volatile store,
   // because RealConn.taken then reads readPaused and the event loop, after setting it, reads
-  // taken: each side's store must be ordered before its load (see resumeCheck).
-  private static final VarHandle OFFERED;
-  private static final VarHandle TAKEN;
+  // taken: each side's store must be ordered before its load (see RealConn.resumeCheck).
   private long offered; // event loop
   private long taken; // under takeLock
-  // Taken by reader threads; the event loop only ever tries it (see registerAsync).
+  // Taken by reader threads; the event loop only ever tries it.
   private final ReentrantLock takeLock = new ReentrantLock();
-  // Asynchronous reads waiting for a message, and messages handed to them in this read batch
-  // (future, message, future, message...), completed once per batch on the callback executor.
-  // Event loop only (or any thread once the connection has ended).
-  private final ArrayDeque<CompletableFuture<Message>> asyncWaiting = new ArrayDeque<>();
+  // Asynchronous reads waiting for a message: added by any thread, matched with buffered
+  // messages by the event loop after each read batch (see readAsync for why none is missed).
+  private final ConcurrentLinkedQueue<CompletableFuture<Message>> asyncWaiting =
+      new ConcurrentLinkedQueue<>();
+  // Matched pairs (future, message, future, message...), completed once per batch on the
+  // callback executor. Event loop only (or any thread once the connection has ended).
   private final ArrayList<Object> handoffs = new ArrayList<>();
+  private final Runnable settleTask = this::settle;
   private final Waiters waiting = new Waiters();
   private volatile boolean closed;
-
-  static {
-    try {
-      MethodHandles.Lookup l = MethodHandles.lookup();
-      OFFERED = l.findVarHandle(RealReader.class, "offered", long.class);
-      TAKEN = l.findVarHandle(RealReader.class, "taken", long.class);
-    } catch (ReflectiveOperationException e) {
-      throw new ExceptionInInitializerError(e);
-    }
-  }
 
   RealReader(RealConn conn) {
     this.conn = conn;
   }
 
-  /** Event loop: to a waiting asynchronous read, else to the buffer; returns the buffer's size. */
+  /** Event loop: appends to the buffer; returns the buffer's size. */
   int offer(Message m) {
-    CompletableFuture<Message> f = asyncWaiting.poll();
-    if (f != null) {
-      handoffs.add(f);
-      handoffs.add(m);
-      return size();
-    }
     buffer.add(m);
     OFFERED.setRelease(this, offered + 1);
     return size();
   }
 
-  /** Event loop, at the end of a read batch: completes this batch's asynchronous reads. */
-  @SuppressWarnings("unchecked")
-  void flushHandoffs(Executor executor) {
-    if (handoffs.isEmpty()) {
-      return;
+  /**
+   * Event loop, after a batch of offers: wakes blocked readers and completes waiting
+   * asynchronous reads with what is buffered, in one task on the callback executor. The fence
+   * orders the batch's offers (release stores) before the look at who waits: a waiter registers
+   * and then looks at the buffer, so without it each side could miss the other's store and a
+   * read wait beside a message.
+   */
+  void batchDone() {
+    VarHandle.fullFence();
+    if (waiting.any()) {
+      waiting.wakeAll();
     }
-    Object[] done = handoffs.toArray();
-    handoffs.clear();
-    executor.execute(() -> {
-      for (int i = 0; i < done.length; i += 2) {
-        ((CompletableFuture<Message>) done[i]).complete((Message) done[i + 1]);
+    if (!asyncWaiting.isEmpty()) {
+      if (matchAsync()) {
+        flushHandoffs();
+      } else {
+        retrySettle();
       }
-    });
-  }
-
-  /** Event loop (or any thread once the connection ended): fails every waiting async read. */
-  void failAsync(Executor executor, ConnectionClosedException e) {
-    flushHandoffs(executor); // what arrived before the end is still delivered
-    if (asyncWaiting.isEmpty()) {
-      return;
     }
-    Object[] waiting = asyncWaiting.toArray();
-    asyncWaiting.clear();
-    executor.execute(() -> {
-      for (Object f : waiting) {
-        ((CompletableFuture<?>) f).completeExceptionally(e);
-      }
-    });
   }
 
   @Override
@@ -118,52 +107,112 @@ final class RealReader implements Reader {
       f.completeExceptionally(new ConnectionClosedException("reader is closed"));
       return f;
     }
-    Message m = take(); // a message already here: no trip through the event loop
+    // A message already here, and no earlier read waiting for it: no trip through the loop.
+    Message m = asyncWaiting.isEmpty() ? take() : null;
     if (m != null) {
       f.complete(m);
-    } else if (!conn.runOnLoop(() -> registerAsync(f))) {
-      registerAsync(f); // the loop is gone, so the connection has ended
+      return f;
+    }
+    // Registered with a compare-and-set (a full fence), then the buffer is looked at again:
+    // either that look sees a message the event loop added meanwhile, or the event loop's look
+    // at the waiters after its batch (batchDone) sees this read. Only in the first case, or at
+    // the end, does the event loop get a task; otherwise a waiting read costs it nothing.
+    asyncWaiting.add(f);
+    if (!buffer.isEmpty() || closed || conn.isTerminal()) {
+      settleSoon();
     }
     return f;
   }
 
+  /** Any thread: the reader was closed or the connection ended; settles asynchronous reads. */
+  void ended() {
+    settleSoon();
+  }
+
+  private void settleSoon() {
+    if (conn.inLoop() || !conn.runOnLoop(settleTask)) {
+      settle();
+    }
+  }
+
   /**
-   * Event loop: take a message that arrived since readAsync looked, or wait for the next one.
-   * Never blocks: if a reader thread holds the take lock, it tries again as a new task.
+   * Event loop (or any thread once the loop is gone): matches waiting asynchronous reads with
+   * what is buffered and, once the reader or the connection has ended, fails the reads left.
+   * What arrived before the end is still delivered.
    */
-  private void registerAsync(CompletableFuture<Message> f) {
-    if (f.isDone()) {
+  private void settle() {
+    if (!matchAsync()) {
+      retrySettle();
       return;
     }
-    Executor executor = conn.options.callbackExecutor();
-    if (closed) {
-      executor.execute(() -> f.completeExceptionally(
-          new ConnectionClosedException("reader is closed")));
-      return;
-    }
-    if (!takeLock.tryLock()) {
-      if (!conn.runOnLoop(() -> registerAsync(f))) {
-        takeLock.lock(); // the loop is gone: no event loop left to keep from blocking
-        takeLock.unlock();
-        registerAsync(f);
+    flushHandoffs();
+    if ((closed || conn.isTerminal()) && buffer.isEmpty() && !asyncWaiting.isEmpty()) {
+      ConnectionClosedException e = closed
+          ? new ConnectionClosedException("reader is closed") : conn.closedException();
+      Executor executor = conn.options.callbackExecutor();
+      CompletableFuture<Message> f;
+      while ((f = asyncWaiting.poll()) != null) {
+        CompletableFuture<Message> failed = f;
+        executor.execute(() -> failed.completeExceptionally(e));
       }
-      return;
     }
-    Message m;
+  }
+
+  /** A reader thread held the take lock: settle again as a new event-loop task. */
+  private void retrySettle() {
+    if (!conn.runOnLoop(settleTask)) {
+      takeLock.lock(); // the loop is gone: no event loop left to keep from blocking
+      takeLock.unlock();
+      settle();
+    }
+  }
+
+  /**
+   * Pairs waiting asynchronous reads with buffered messages, in order. Never blocks: returns
+   * false when a reader thread holds the take lock.
+   */
+  private boolean matchAsync() {
+    if (!takeLock.tryLock()) {
+      return false;
+    }
+    boolean took = false;
     try {
-      m = pollLocked();
+      CompletableFuture<Message> f;
+      while ((f = asyncWaiting.peek()) != null) {
+        if (f.isDone()) {
+          asyncWaiting.poll(); // completed by its caller (cancelled): it takes no message
+          continue;
+        }
+        Message m = pollLocked();
+        if (m == null) {
+          break;
+        }
+        asyncWaiting.poll();
+        handoffs.add(f);
+        handoffs.add(m);
+        took = true;
+      }
     } finally {
       takeLock.unlock();
     }
-    if (m != null) {
+    if (took) {
       conn.taken(this);
-      executor.execute(() -> f.complete(m));
-    } else if (conn.isTerminal()) {
-      ConnectionClosedException e = conn.closedException();
-      executor.execute(() -> f.completeExceptionally(e));
-    } else {
-      asyncWaiting.add(f);
     }
+    return true;
+  }
+
+  @SuppressWarnings("unchecked")
+  private void flushHandoffs() {
+    if (handoffs.isEmpty()) {
+      return;
+    }
+    Object[] done = handoffs.toArray();
+    handoffs.clear();
+    conn.options.callbackExecutor().execute(() -> {
+      for (int i = 0; i < done.length; i += 2) {
+        ((CompletableFuture<Message>) done[i]).complete((Message) done[i + 1]);
+      }
+    });
   }
 
   /** Messages in the buffer; exact on the event loop, a recent value elsewhere. */
@@ -184,14 +233,8 @@ final class RealReader implements Reader {
     return closed;
   }
 
-  /**
-   * Wakes threads blocked in read; cheap when none is. Called once per read batch, after the
-   * batch's offers. The fence orders those offers (release stores) before the look at the
-   * waiters: a waiter registers and then checks the buffer, so without it each side could miss
-   * the other's store and a reader sleep beside a message.
-   */
+  /** Wakes threads blocked in read, to look at the connection again; cheap when none is. */
   void wakeIfWaiting() {
-    VarHandle.fullFence();
     if (waiting.any()) {
       waiting.wakeAll();
     }

@@ -8,7 +8,9 @@
  * to one event loop for its whole life, across redials, so all of its socket-side state is
  * confined to that thread and needs no lock. Application threads never touch the socket; the
  * event loop never blocks and never runs application code (state-listener calls and
- * {@code requestAsync} completions go to the callback executor).
+ * {@code requestAsync} completions go to the callback executor). Timeouts of asynchronous
+ * requests run on one shared wheel timer (thread {@code ftcp-timer-N}, 10 ms ticks), not on
+ * the event loops.
  *
  * <h2>Write path: user thread → ring → event loop → one flush per batch</h2>
  *
@@ -39,23 +41,32 @@
  *
  * <pre>
  *  socket → [SslHandler] → [IdleStateHandler] → FrameDecoder → ConnHandler.channelRead(msg)
- *    repId matches a pending request?   complete it (sync: unpark the caller; async: batch
- *                                       the completion for the callback executor)
- *    readers open?                      append to every reader's buffer (fan-out)
+ *    FrameDecoder: every whole frame of the read, parsed straight from the cumulation (no
+ *                  slice per frame); only the payload array and the Message are allocated
+ *    repId matches a pending request?   complete it (sync: unpark the caller; async: cancel its
+ *                                       wheel timeout, batch the completion for the callback
+ *                                       executor)
+ *    readers open?                      append to every reader's buffer (fan-out): single-
+ *                                       producer queue, plain stores, no compare-and-set
  *    else, not a completed reply        append to the backlog (given to the next reader)
  *    any buffer at readerBufferDepth    channel autoRead off: the peer feels TCP backpressure
- *  channelReadComplete
- *    unpark the readers that received something (one wake-up per read batch, not per message)
+ *  channelReadComplete (once per socket read)
+ *    publish the read counters; per reader: one fence, unpark blocked readers, pair waiting
+ *    asynchronous reads with buffered messages and complete them in one callback-executor task
  *
  *  readAsync() [any thread]
- *    take a buffered message at once, or register on the event loop; while registrations wait,
- *    the event loop hands arriving messages straight to them (completed on the callback
- *    executor, once per read batch) instead of buffering them
+ *    take a buffered message at once; else add the future to the reader's waiting queue (a
+ *    compare-and-set) and look at the buffer again: a message that slipped in meanwhile, or the
+ *    end, sends one settle task to the event loop; otherwise the next batch end finds the
+ *    future. Waiting costs the event loop nothing.
  *
  *  read() [any thread]
  *    poll own buffer; park while empty; when a reader drains below half its depth while reading
  *    is paused, it asks the event loop to resume (autoRead on once every buffer has room)
  * </pre>
+ *
+ * A buffer's size is two counters, offered (written by the event loop) and taken (by whoever
+ * holds the take lock), not one atomic both sides update per message.
  *
  * Reading pauses before the next socket read, so a buffer can exceed its depth by what one
  * socket read decoded (at most one read-buffer's worth of frames); memory stays bounded.
