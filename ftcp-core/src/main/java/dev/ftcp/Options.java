@@ -1,10 +1,10 @@
 package dev.ftcp;
 
+import dev.ftcp.internal.IoGroup;
 import dev.ftcp.internal.codec.FrameCodec;
 import java.time.Duration;
 import java.util.Objects;
 import java.util.concurrent.Executor;
-import java.util.concurrent.ForkJoinPool;
 
 /**
  * Every setting of a connection or listener, immutable and validated once, when built.
@@ -188,7 +188,7 @@ public final class Options {
     private boolean keepAlive = true;
     private TlsConfig tls = null;
     private ConnStateListener stateListener = ConnStateListener.NONE;
-    private Executor callbackExecutor = ForkJoinPool.commonPool();
+    private Executor callbackExecutor = IoGroup.DEFAULT_CALLBACKS;
 
     private Builder() {}
 
@@ -329,8 +329,13 @@ public final class Options {
     }
 
     /**
-     * Runs what belongs to the application: state listener calls and {@code requestAsync}
-     * completions, never on an I/O thread. Default {@link ForkJoinPool#commonPool()}.
+     * Runs what belongs to the application: state listener calls, {@code requestAsync} and
+     * {@code readAsync} completions, never on an I/O thread. Default: ftcp's own pool of
+     * max(2, available processors) daemon threads named {@code ftcp-callback-…}, started with
+     * the first connection or listener and stopped with the last (a completion that races the
+     * last close runs on {@link java.util.concurrent.ForkJoinPool#commonPool()}). Callbacks may
+     * block briefly; one that blocks for long holds up others on this pool, so give such work its
+     * own executor.
      */
     public Builder callbackExecutor(Executor e) {
       callbackExecutor = Objects.requireNonNull(e, "callbackExecutor");

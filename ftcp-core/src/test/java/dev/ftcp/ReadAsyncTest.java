@@ -123,7 +123,7 @@ class ReadAsyncTest {
             throw new java.io.UncheckedIOException(e);
           }
         }
-      }, thread); // its own thread: the callback executor (the common pool) must stay free
+      }, thread); // its own thread, not one of the callback executor's
       for (int i = 0; i < total; i++) {
         p.client.write(Message.of(Integer.toString(i)));
       }
@@ -142,19 +142,63 @@ class ReadAsyncTest {
     }
   }
 
+  /**
+   * Only asynchronous reads on a flood through a small buffer: reading pauses whenever the
+   * buffer fills, so a read that registered just as a message slipped in would find nothing
+   * more arriving to wake it. Every message must arrive once and in order.
+   */
+  @Test
+  @Timeout(60)
+  void anAsyncChainAloneOnAFloodThroughASmallBufferNeverStalls() throws Exception {
+    int total = 100_000;
+    Options server = Options.builder().readerBufferDepth(4).build();
+    try (Pair p = Pair.open(Options.defaults(), server); Reader r = p.server.reader()) {
+      List<Integer> seen = java.util.Collections.synchronizedList(new ArrayList<>());
+      java.util.concurrent.atomic.AtomicInteger delivered = new java.util.concurrent.atomic.AtomicInteger();
+      CompletableFuture<Void> done = new CompletableFuture<>();
+      chain(r, seen, delivered, total, done);
+      for (int i = 0; i < total; i++) {
+        p.client.write(Message.of(Integer.toString(i)));
+      }
+      done.get(45, TimeUnit.SECONDS);
+      assertThat(seen).hasSize(total).isSorted();
+      assertThat(seen.get(total - 1)).isEqualTo(total - 1);
+    }
+  }
+
+  /**
+   * Reads asynchronously until {@code total} messages are delivered in all: each read is issued
+   * when the one before completes. Reads that complete at once are taken in a loop, not by
+   * recursion, which a long run of buffered messages would overflow the stack with.
+   */
   private static void chain(Reader r, List<Integer> seen,
       java.util.concurrent.atomic.AtomicInteger delivered, int total, CompletableFuture<Void> done) {
-    r.readAsync().whenComplete((m, e) -> {
-      if (e != null) {
-        done.completeExceptionally(e);
+    while (delivered.get() < total) {
+      CompletableFuture<Message> f = r.readAsync();
+      if (!f.isDone()) {
+        f.whenComplete((m, e) -> {
+          if (e != null) {
+            done.completeExceptionally(e);
+          } else if (record(m, seen, delivered, total, done)) {
+            chain(r, seen, delivered, total, done);
+          }
+        });
         return;
       }
-      seen.add(Integer.parseInt(m.text()));
-      if (delivered.incrementAndGet() < total) {
-        chain(r, seen, delivered, total, done);
-      } else {
-        done.complete(null);
+      if (!record(f.join(), seen, delivered, total, done)) {
+        return;
       }
-    });
+    }
+  }
+
+  /** Records one asynchronously read message; false once all have been delivered. */
+  private static boolean record(Message m, List<Integer> seen,
+      java.util.concurrent.atomic.AtomicInteger delivered, int total, CompletableFuture<Void> done) {
+    seen.add(Integer.parseInt(m.text()));
+    if (delivered.incrementAndGet() < total) {
+      return true;
+    }
+    done.complete(null);
+    return false;
   }
 }

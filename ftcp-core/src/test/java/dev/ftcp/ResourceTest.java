@@ -51,10 +51,11 @@ class ResourceTest {
     });
   }
 
-  /** ftcp's event-loop threads and its timer thread. */
+  /** ftcp's event-loop, timer and callback threads. */
   static long ioThreads() {
     return Thread.getAllStackTraces().keySet().stream()
-        .filter(t -> (t.getName().startsWith("ftcp-io-") || t.getName().startsWith("ftcp-timer-")) && t.isAlive())
+        .filter(t -> (t.getName().startsWith("ftcp-io-") || t.getName().startsWith("ftcp-timer-")
+            || t.getName().startsWith("ftcp-callback-")) && t.isAlive())
         .count();
   }
 

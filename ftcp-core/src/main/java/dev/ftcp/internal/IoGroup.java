@@ -16,6 +16,10 @@ import io.netty.util.HashedWheelTimer;
 import io.netty.util.Timeout;
 import io.netty.util.TimerTask;
 import io.netty.util.concurrent.FastThreadLocalThread;
+import java.util.concurrent.Executor;
+import java.util.concurrent.ForkJoinPool;
+import java.util.concurrent.ForkJoinWorkerThread;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -51,6 +55,23 @@ public final class IoGroup {
   private static MultiThreadIoEventLoopGroup group;
   private static int holders;
   private static volatile HashedWheelTimer timer; // written under LOCK
+  private static volatile ForkJoinPool callbacks; // written under LOCK
+
+  /**
+   * Callback threads of the default callback executor: at least two, so that one callback
+   * that blocks does not hold up every connection's completions, as the common pool's single
+   * thread on a 2-core machine would.
+   */
+  static final int CALLBACK_THREADS = Integer.getInteger("dev.ftcp.callbackThreads",
+      Math.max(2, Runtime.getRuntime().availableProcessors()));
+
+  /**
+   * The default callback executor: a pool of {@link #CALLBACK_THREADS} daemon threads named
+   * {@code ftcp-callback-N-M}, started with the group and shut down with it (queued callbacks
+   * still run). A callback submitted when no group runs (a completion that raced the last
+   * close) runs on the common pool instead.
+   */
+  public static final Executor DEFAULT_CALLBACKS = IoGroup::runCallback;
 
   private IoGroup() {}
 
@@ -71,6 +92,7 @@ public final class IoGroup {
   public static void release() {
     MultiThreadIoEventLoopGroup done;
     HashedWheelTimer doneTimer;
+    ForkJoinPool doneCallbacks;
     synchronized (LOCK) {
       if (holders <= 0) {
         throw new IllegalStateException("IoGroup released more often than acquired");
@@ -82,6 +104,11 @@ public final class IoGroup {
       group = null;
       doneTimer = timer;
       timer = null;
+      doneCallbacks = callbacks;
+      callbacks = null;
+    }
+    if (doneCallbacks != null) {
+      doneCallbacks.shutdown();
     }
     // No quiet period: every holder is closed, nothing more will be submitted.
     done.shutdownGracefully(0, 5, TimeUnit.SECONDS);
@@ -91,6 +118,27 @@ public final class IoGroup {
       // requests the closing connections have already failed.
       done.terminationFuture().addListener(f -> doneTimer.stop());
     }
+  }
+
+  private static void runCallback(Runnable task) {
+    ForkJoinPool p = callbacks;
+    if (p == null) {
+      synchronized (LOCK) {
+        if (holders > 0 && callbacks == null) {
+          callbacks = new ForkJoinPool(CALLBACK_THREADS, callbackThreadFactory(), null, true);
+        }
+        p = callbacks;
+      }
+    }
+    if (p != null) {
+      try {
+        p.execute(task);
+        return;
+      } catch (RejectedExecutionException e) {
+        // shut down meanwhile: the last connection closed
+      }
+    }
+    ForkJoinPool.commonPool().execute(task);
   }
 
   /**
@@ -159,6 +207,17 @@ public final class IoGroup {
     AtomicInteger ids = new AtomicInteger();
     return r -> {
       Thread t = new IoThread(r, "ftcp-io-" + groupId + "-" + ids.incrementAndGet());
+      t.setDaemon(true);
+      return t;
+    };
+  }
+
+  private static ForkJoinPool.ForkJoinWorkerThreadFactory callbackThreadFactory() {
+    int groupId = GROUP_IDS.get();
+    AtomicInteger ids = new AtomicInteger();
+    return pool -> {
+      ForkJoinWorkerThread t = ForkJoinPool.defaultForkJoinWorkerThreadFactory.newThread(pool);
+      t.setName("ftcp-callback-" + groupId + "-" + ids.incrementAndGet());
       t.setDaemon(true);
       return t;
     };
