@@ -63,6 +63,8 @@ import org.slf4j.LoggerFactory;
  */
 final class RealConn implements Conn {
   private static final Logger log = LoggerFactory.getLogger(RealConn.class);
+  /** A redialed channel that lived this long proves the link works, even if nothing came in. */
+  private static final long PROVEN_AFTER_NANOS = TimeUnit.MILLISECONDS.toNanos(250);
 
   static final int OPEN = 0;
   static final int CLOSING = 1;
@@ -301,10 +303,13 @@ final class RealConn implements Conn {
     log.debug("connection to {} broke, redialing: {}", peerName, why.toString());
     events.execute(() -> options.stateListener().disconnected(this, why));
     lastError = why;
-    if (unproven && System.nanoTime() - readyAtNanos < options.maxRedialBackoff().toNanos()) {
-      // A redial that connected and dropped before it carried anything is part of the same
-      // outage: go on with the backoff and the redialTimeout of the first failure, or a server
-      // that accepts and closes at once is dialed in a tight loop, forever.
+    if (unproven && System.nanoTime() - readyAtNanos
+        < Math.min(PROVEN_AFTER_NANOS, options.maxRedialBackoff().toNanos())) {
+      // A redial that connected and dropped at once, before it received anything, is part of
+      // the same outage: go on with the backoff and the redialTimeout of the first failure, or
+      // a server that accepts and closes at once is dialed in a tight loop, forever. "At once"
+      // is short: a write-only client never receives, and on a link that works but breaks every
+      // second or so, each redial must count as a success, or it gives up with a working link.
       attemptFailed(why);
       return;
     }
