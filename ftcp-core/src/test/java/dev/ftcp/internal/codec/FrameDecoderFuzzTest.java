@@ -15,8 +15,9 @@ import io.netty.channel.embedded.EmbeddedChannel;
 import io.netty.util.ReferenceCountUtil;
 import java.util.ArrayList;
 import java.util.List;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Timeout;
-import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Coverage-guided fuzzing of {@link FrameDecoder} (docs/FUZZING.md): any byte stream, cut into
@@ -31,7 +32,22 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  * replays the inputs in {@code FrameDecoderFuzzTestInputs/decodesExactlyWhatTheSpecSays}.
  */
 class FrameDecoderFuzzTest {
-  @RegisterExtension static final NettyLeakCheck LEAKS = new NettyLeakCheck();
+  /**
+   * Netty's leak detector once for the whole class, not after each input as the NettyLeakCheck
+   * extension would: each check runs the garbage collector, about 0.5 s in a full build, and
+   * {@link BoundedAllocator} already checks every buffer of every input exactly.
+   */
+  @BeforeAll
+  @Timeout(30)
+  static void setAsideEarlierLeaks() {
+    NettyLeakCheck.setAsideEarlierLeaks();
+  }
+
+  @AfterAll
+  @Timeout(30)
+  static void nothingLeaked() {
+    NettyLeakCheck.assertNoLeaks();
+  }
 
   /** Small limits, so that lengths above them are easy to reach and buffers stay small. */
   static final int[] MAX_FRAME_LENGTHS = {4096, 16, 17, 300};
