@@ -17,6 +17,10 @@ import java.net.Socket;
 import java.net.SocketException;
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Timeout;
@@ -31,12 +35,18 @@ import org.junit.jupiter.api.Timeout;
  * through after each. Every wait is bounded; Netty's leak detector runs after the class and every
  * {@link #LEAK_CHECK_EVERY} inputs while fuzzing.
  *
- * <p>Input layout: {@link FuzzInput}. Settings byte: bit 0 big frames (4-byte prefix). Both
- * listeners have {@code maxFrameLength} {@value #MAX_FRAME_LENGTH}. Without {@code JAZZER_FUZZ}
- * this replays the inputs in {@code ServerConnFuzzTestInputs/serverConnDeliversOrFailsCleanly}.
+ * <p>Input layout: {@link FuzzInput}. Settings byte: bit 0 big frames (4-byte prefix), bit 1
+ * open the reader only once the stream is sent (its messages wait in the backlog, and the
+ * connection may have failed already), bit 2 read with {@code readAsync}. Both listeners have
+ * {@code maxFrameLength} {@value #MAX_FRAME_LENGTH}. Without {@code JAZZER_FUZZ} this replays
+ * the inputs in {@code ServerConnFuzzTestInputs/serverConnDeliversOrFailsCleanly}.
  */
 class ServerConnFuzzTest {
   static final int MAX_FRAME_LENGTH = 4096;
+  /** Settings bits: 4-byte prefixes; open the reader only after sending; read with readAsync. */
+  static final int BIG_FRAMES = 1;
+  static final int LATE_READER = 2;
+  static final int READ_ASYNC = 4;
   static final int LEAK_CHECK_EVERY = 500;
   private static final Duration WAIT = Duration.ofSeconds(5);
 
@@ -86,18 +96,23 @@ class ServerConnFuzzTest {
 
   private static void oneInput(byte[] bytes) throws Exception {
     FuzzInput input = FuzzInput.parse(bytes);
-    boolean bigFrames = (input.settings() & 1) != 0;
+    boolean bigFrames = (input.settings() & BIG_FRAMES) != 0;
+    boolean lateReader = (input.settings() & LATE_READER) != 0;
+    boolean async = (input.settings() & READ_ASYNC) != 0;
     Listener listener = bigFrames ? big : plain;
     byte[] stream = input.stream();
     WireModel.Result expected = WireModel.decode(stream, bigFrames, MAX_FRAME_LENGTH);
-    String context = input + (bigFrames ? ", big frames" : "") + "; expected " + expected;
+    String context = input + (bigFrames ? ", big frames" : "")
+        + (lateReader ? ", reader opened after sending" : "") + (async ? ", readAsync" : "")
+        + "; expected " + expected;
 
     try (Socket peer = new Socket()) {
       peer.setTcpNoDelay(true);
       peer.connect(listener.address(), (int) WAIT.toMillis());
       peer.setSoTimeout((int) WAIT.toMillis());
       Conn server = accept(listener, peer.getLocalPort());
-      try (Reader reader = server.reader()) {
+      Reader reader = lateReader ? null : server.reader();
+      try {
         IOException sendFailure = send(peer, stream, input.chunkSizes());
         if (sendFailure != null) {
           assertThat(expected.flaw)
@@ -105,10 +120,16 @@ class ServerConnFuzzTest {
                   sendFailure, context)
               .isNotNull();
         }
-        for (Message m : expected.messages) {
-          assertThat(reader.read(WAIT)).as(context).isEqualTo(m);
+        if (lateReader) {
+          // Messages that came before any reader, even before the connection failed, wait in
+          // the backlog for the next reader (SPEC §2 Reading).
+          reader = server.reader();
         }
-        Throwable end = catchThrowable(() -> reader.read(WAIT));
+        Reader open = reader;
+        for (Message m : expected.messages) {
+          assertThat(next(open, async)).as(context).isEqualTo(m);
+        }
+        Throwable end = catchThrowable(() -> next(open, async));
         assertThat(end).as("after the last message; %s", context)
             .isInstanceOf(ConnectionClosedException.class);
         if (expected.flaw != null) {
@@ -122,6 +143,9 @@ class ServerConnFuzzTest {
         }
         assertThat(closedByServer(peer)).as("the server closed the socket; %s", context).isTrue();
       } finally {
+        if (reader != null) {
+          reader.close();
+        }
         server.close();
       }
     }
@@ -131,6 +155,22 @@ class ServerConnFuzzTest {
       List<String> leaks = NettyLeakCheck.collectLeaks();
       assertThat(leaks).as("leaked within the last %d inputs (not necessarily this one)",
           LEAK_CHECK_EVERY).isEmpty();
+    }
+  }
+
+  /** The next message, by {@code read(timeout)} or {@code readAsync()}; both wait at most WAIT. */
+  private static Message next(Reader reader, boolean async) throws Exception {
+    if (!async) {
+      return reader.read(WAIT);
+    }
+    CompletableFuture<Message> f = reader.readAsync();
+    try {
+      return f.get(WAIT.toMillis(), TimeUnit.MILLISECONDS);
+    } catch (ExecutionException e) {
+      throw e.getCause() instanceof Exception ? (Exception) e.getCause() : e;
+    } catch (TimeoutException e) {
+      f.cancel(false);
+      throw new AssertionError("readAsync did not complete in " + WAIT, e);
     }
   }
 

@@ -99,7 +99,9 @@ class FuzzInputTest {
     Map<String, byte[]> decoder = new java.util.LinkedHashMap<>(FuzzSeeds.common());
     decoder.putAll(FuzzSeeds.decoderOnly());
     assertCommitted(FuzzSeeds.DECODER_DIR, decoder);
-    assertCommitted(FuzzSeeds.SERVER_DIR, FuzzSeeds.common());
+    Map<String, byte[]> server = new java.util.LinkedHashMap<>(FuzzSeeds.common());
+    server.putAll(FuzzSeeds.serverOnly());
+    assertCommitted(FuzzSeeds.SERVER_DIR, server);
   }
 
   private static void assertCommitted(String dir, Map<String, byte[]> seeds) throws IOException {

@@ -31,11 +31,17 @@ public final class FuzzSeeds {
   public static final String SERVER_DIR =
       "dev/ftcp/ServerConnFuzzTestInputs/serverConnDeliversOrFailsCleanly";
 
-  /** Settings bits shared by both tests, and the decoder's maxFrameLength choices (bits 1-2). */
+  /**
+   * Settings bits: bit 0 big frames in both tests; bits 1-2 the decoder's maxFrameLength, and
+   * the server test's reader (opened late, readAsync).
+   */
   static final int BIG = 1;
   static final int MAX_16 = 1 << 1;
   static final int MAX_17 = 2 << 1;
   static final int MAX_300 = 3 << 1;
+
+  static final int LATE_READER = 1 << 1;
+  static final int READ_ASYNC = 1 << 2;
 
   private static final int REST = -1;
 
@@ -112,6 +118,21 @@ public final class FuzzSeeds {
     return seeds;
   }
 
+  /** Seeds for the server test's reader settings only: bit 1 late reader, bit 2 readAsync. */
+  public static Map<String, byte[]> serverOnly() {
+    byte[] hello = vector("01-hello.bin");
+    byte[] reply = vector("03-reply.bin");
+    byte[] twoThenBad = join(hello, reply, hex("0f00"), new byte[15]);
+    Map<String, byte[]> seeds = new LinkedHashMap<>();
+    seeds.put("late-reader-two-then-malformed", FuzzInput.encode(LATE_READER, twoThenBad, REST));
+    seeds.put("late-reader-two-then-end", FuzzInput.encode(LATE_READER, join(hello, reply), REST));
+    seeds.put("read-async-two-then-malformed",
+        FuzzInput.encode(READ_ASYNC, twoThenBad, oddChunks(twoThenBad.length)));
+    seeds.put("late-reader-read-async-big",
+        FuzzInput.encode(LATE_READER | READ_ASYNC | BIG, join(big(hello), big(reply)), REST));
+    return seeds;
+  }
+
   public static void main(String[] args) throws IOException {
     if (args.length != 1) {
       System.err.println("usage: FuzzSeeds <test resources directory>");
@@ -121,7 +142,9 @@ public final class FuzzSeeds {
     Map<String, byte[]> decoder = new LinkedHashMap<>(common());
     decoder.putAll(decoderOnly());
     write(resources.resolve(DECODER_DIR), decoder);
-    write(resources.resolve(SERVER_DIR), common());
+    Map<String, byte[]> server = new LinkedHashMap<>(common());
+    server.putAll(serverOnly());
+    write(resources.resolve(SERVER_DIR), server);
   }
 
   private static void write(Path dir, Map<String, byte[]> seeds) throws IOException {
