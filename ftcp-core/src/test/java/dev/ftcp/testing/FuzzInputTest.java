@@ -6,7 +6,9 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.ftcp.Message;
 import java.io.IOException;
 import java.io.InputStream;
+import java.util.Arrays;
 import java.util.HexFormat;
+import java.util.LinkedHashMap;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -66,7 +68,8 @@ class FuzzInputTest {
 
   @Test
   void modelDecodesTheVectorsAndNamesEachFlaw() {
-    byte[] hello = hex("2200 3b00000000000000 0000000000000000 48656c6c6f206672616d656420776f726c64");
+    byte[] hello =
+        hex("2200 3b00000000000000 0000000000000000 48656c6c6f206672616d656420776f726c64");
     Message helloMessage = new Message(59, 0, "Hello framed world".getBytes());
 
     WireModel.Result ok = WireModel.decode(hello, false, 4096);
@@ -96,10 +99,10 @@ class FuzzInputTest {
 
   @Test
   void committedSeedsAreTheGeneratedOnes() throws IOException {
-    Map<String, byte[]> decoder = new java.util.LinkedHashMap<>(FuzzSeeds.common());
+    Map<String, byte[]> decoder = new LinkedHashMap<>(FuzzSeeds.common());
     decoder.putAll(FuzzSeeds.decoderOnly());
     assertCommitted(FuzzSeeds.DECODER_DIR, decoder);
-    Map<String, byte[]> server = new java.util.LinkedHashMap<>(FuzzSeeds.common());
+    Map<String, byte[]> server = new LinkedHashMap<>(FuzzSeeds.common());
     server.putAll(FuzzSeeds.serverOnly());
     assertCommitted(FuzzSeeds.SERVER_DIR, server);
   }
@@ -115,7 +118,7 @@ class FuzzInputTest {
   }
 
   private static byte[] concat(byte[] a, byte[] b) {
-    byte[] out = java.util.Arrays.copyOf(a, a.length + b.length);
+    byte[] out = Arrays.copyOf(a, a.length + b.length);
     System.arraycopy(b, 0, out, a.length, b.length);
     return out;
   }

@@ -64,7 +64,8 @@ public final class FuzzSeeds {
     seeds.put("vector-03-reply", FuzzInput.encode(0, reply, REST));
     seeds.put("vector-04-empty", FuzzInput.encode(0, empty, REST));
     seeds.put("vector-05-big-ids", FuzzInput.encode(0, bigIds, REST));
-    seeds.put("vectors-01-to-05-odd-chunks", FuzzInput.encode(0, firstFive, oddChunks(firstFive.length)));
+    seeds.put("vectors-01-to-05-odd-chunks",
+        FuzzInput.encode(0, firstFive, oddChunks(firstFive.length)));
     // Vector 06 is 65537 bytes; its prefix (65535) is above the fuzz tests' limits anyway.
     seeds.put("vector-06-head-above-limit",
         FuzzInput.encode(0, join(firstFive, Arrays.copyOf(maxFrame, 64)), REST));
@@ -84,8 +85,8 @@ public final class FuzzSeeds {
     seeds.put("hostile-length-0", FuzzInput.encode(0, join(hello, hex("0000"), hello), REST));
     seeds.put("hostile-length-15", FuzzInput.encode(0, join(hex("0f00"), new byte[15]), REST));
     seeds.put("hostile-big-length-0", FuzzInput.encode(BIG, hex("00000000"), REST));
-    seeds.put("hostile-id-varint-unterminated",
-        FuzzInput.encode(0, join(hello, frame(2, 16, "8080808080808080", "0000000000000000")), REST));
+    seeds.put("hostile-id-varint-unterminated", FuzzInput.encode(0,
+        join(hello, frame(2, 16, "8080808080808080", "0000000000000000")), REST));
     seeds.put("hostile-repid-varint-unterminated",
         FuzzInput.encode(0, frame(2, 19, "0100000000000000", "ffffffffffffffff"), REST));
     seeds.put("id-varint-with-junk-after-its-end",
@@ -98,7 +99,8 @@ public final class FuzzSeeds {
     for (int i = 0; i < 40; i++) {
       manyEmpty = join(manyEmpty, empty);
     }
-    seeds.put("forty-empty-frames-in-chunks-of-7", FuzzInput.encode(0, manyEmpty, sevens(manyEmpty.length)));
+    seeds.put("forty-empty-frames-in-chunks-of-7",
+        FuzzInput.encode(0, manyEmpty, sevens(manyEmpty.length)));
     return seeds;
   }
 
@@ -190,7 +192,7 @@ public final class FuzzSeeds {
     return sizes;
   }
 
-  /** 1, 2, 3, 5, 8, 13, ... cut to add up to n: chunk boundaries at every offset mod small primes. */
+  /** Chunks of 1, 2, 3, 5, 8, 13 ... (Fibonacci, restarting above 97), adding up to n. */
   private static int[] oddChunks(int n) {
     int[] sizes = new int[n];
     int count = 0;

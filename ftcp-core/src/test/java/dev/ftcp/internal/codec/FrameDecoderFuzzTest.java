@@ -32,6 +32,9 @@ import org.junit.jupiter.api.Timeout;
  * replays the inputs in {@code FrameDecoderFuzzTestInputs/decodesExactlyWhatTheSpecSays}.
  */
 class FrameDecoderFuzzTest {
+  /** Small limits, so that lengths above them are easy to reach and buffers stay small. */
+  static final int[] MAX_FRAME_LENGTHS = {4096, 16, 17, 300};
+
   /**
    * Netty's leak detector once for the whole class, not after each input as the NettyLeakCheck
    * extension would: each check runs the garbage collector, about 0.5 s in a full build, and
@@ -49,9 +52,6 @@ class FrameDecoderFuzzTest {
     NettyLeakCheck.assertNoLeaks();
   }
 
-  /** Small limits, so that lengths above them are easy to reach and buffers stay small. */
-  static final int[] MAX_FRAME_LENGTHS = {4096, 16, 17, 300};
-
   /** One input; while fuzzing, Jazzer makes this libFuzzer's time limit per input. */
   @Timeout(10)
   @FuzzTest(maxDuration = "5m")
@@ -68,7 +68,8 @@ class FrameDecoderFuzzTest {
     BoundedAllocator alloc = new BoundedAllocator(
         new TrackingAllocator().bound(maxFrameLength, prefixLength, input.largestChunk()));
     Recorder seen = new Recorder();
-    EmbeddedChannel channel = new EmbeddedChannel(new FrameDecoder(bigFrames, maxFrameLength), seen);
+    EmbeddedChannel channel =
+        new EmbeddedChannel(new FrameDecoder(bigFrames, maxFrameLength), seen);
     channel.config().setAllocator(alloc);
 
     int offset = 0;
@@ -90,9 +91,11 @@ class FrameDecoderFuzzTest {
       seen.add(t);
     }
 
-    String context = input + " with maxFrameLength " + maxFrameLength + (bigFrames ? ", big frames" : "")
-        + "; expected " + expected;
-    assertThat(alloc.refusedRequest()).as("array request above the bound; %s", context).isEqualTo(-1);
+    String context = input + " with maxFrameLength " + maxFrameLength
+        + (bigFrames ? ", big frames" : "") + "; expected " + expected;
+    assertThat(alloc.refusedRequest())
+        .as("array request above the bound of %d; %s", alloc.limit(), context)
+        .isEqualTo(-1);
     assertThat(seen.messages()).as(context).containsExactlyElementsOf(expected.messages);
     assertThat(seen.messages()).allSatisfy(m -> assertThat(m.tlsSession()).isNull());
     if (expected.flaw == null) {
@@ -104,8 +107,9 @@ class FrameDecoderFuzzTest {
       FrameFormatException framing = FrameDecoder.framingError((Throwable) error.item);
       assertThat(framing).as("a framing error, not %s; %s", error.item, context).isNotNull();
       assertThat(framing).hasMessageContaining(expected.flaw.mentions);
-      assertThat(error.chunkStart < expected.flawVisibleAt && expected.flawVisibleAt <= error.chunkEnd)
-          .as("reported by the chunk [%d, %d) that brought byte %d; %s",
+      boolean inThatChunk =
+          error.chunkStart < expected.flawVisibleAt && expected.flawVisibleAt <= error.chunkEnd;
+      assertThat(inThatChunk).as("reported by the chunk [%d, %d) that brought byte %d; %s",
               error.chunkStart, error.chunkEnd, expected.flawVisibleAt, context)
           .isTrue();
     }
