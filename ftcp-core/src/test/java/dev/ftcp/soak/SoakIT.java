@@ -163,13 +163,20 @@ class SoakIT {
 
       long loadStart = System.nanoTime();
       long loadEnd = loadStart + config.duration().toNanos();
+      // Heap after GC while the load runs, for the summary: flat over a long run, or not. (It
+      // holds this test's own records too, a few MiB per 10 minutes.)
+      List<Double> heapMib = new ArrayList<>();
       for (long left; (left = loadEnd - System.nanoTime()) > 0; ) {
         Threads.letPass(Duration.ofNanos(Math.min(left, PROGRESS_EVERY.toNanos())));
+        Resources now = Resources.take();
+        heapMib.add(Math.round(now.heapUsed() / 104857.6) / 10.0);
         System.out.printf("soak: %s of %s, %,d messages written, %,d cuts, %,d redials,"
-            + " %d violations%n", SoakConfig.human(Duration.ofNanos(System.nanoTime() - loadStart)),
+            + " %d violations; heap after GC %s, %d threads%n",
+            SoakConfig.human(Duration.ofNanos(System.nanoTime() - loadStart)),
             SoakConfig.human(config.duration()), tally.oneWay.sum() + tally.asyncRequests.sum()
                 + tally.syncRequests.sum(), chaos.cuts(), tally.redialed.sum(),
-            violations.total());
+            violations.total(), Resources.mib(now.heapUsed()),
+            now.threads() + now.commonPoolWorkers());
       }
       Duration faultTime = Duration.ofNanos(System.nanoTime() - loadStart);
 
@@ -242,7 +249,8 @@ class SoakIT {
           .put("disconnects", tally.disconnects.sum())
           .put("disconnectCauses", tally.disconnectCauses())
           .put("messagesInClients", checks.messagesIn)
-          .put("messagesOutClients", checks.messagesOut);
+          .put("messagesOutClients", checks.messagesOut)
+          .put("heapDuringRunMiB", heapMib.toString());
     } finally {
       if (chaos != null) {
         chaos.stop(violations);
