@@ -66,7 +66,8 @@ final class SoakClient {
   private final AtomicBoolean failureReported = new AtomicBoolean();
   private FutureTask<Void> writer;
   private FutureTask<Void> blockingReader;
-  private volatile boolean stopping;
+  private volatile boolean stopping; // the writer is to stop
+  private volatile boolean closing; // the readers are to end
   /** Seq of the last message queued; written by the writer thread, then by {@link #finish}. */
   private volatile long lastSeq;
   private volatile long markerSeq;
@@ -171,6 +172,7 @@ final class SoakClient {
   /** Closes the connection; the readers end (they see ConnectionClosedException). */
   void close() {
     stopping = true;
+    closing = true;
     conn.close();
   }
 
@@ -272,7 +274,7 @@ final class SoakClient {
         check.accept(r.read());
       }
     } catch (ConnectionClosedException end) {
-      if (!stopping) {
+      if (!closing) {
         violations.add(Kind.READER_ENDED, "client " + index
             + ": " + end);
       }
@@ -307,7 +309,7 @@ final class SoakClient {
   }
 
   private void asyncReadEnded(Throwable e) {
-    if (!(e instanceof ConnectionClosedException) || !stopping) {
+    if (!(e instanceof ConnectionClosedException) || !closing) {
       violations.add(Kind.READER_ENDED, "client " + index
           + ": " + e);
     }

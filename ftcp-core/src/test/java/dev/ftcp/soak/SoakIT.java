@@ -105,6 +105,7 @@ class SoakIT {
         .put("violations", violations.byKind())
         .put("threadsBefore", before.threads()).put("threadsAfter", after.threads())
         .put("threadsDelta", after.threads() - before.threads())
+        .put("ftcpIoThreadsBefore", before.ioThreads()).put("ftcpIoThreadsAfter", after.ioThreads())
         .put("commonPoolWorkersAfter", after.commonPoolWorkers())
         .put("fdsBefore", before.fds()).put("fdsAfter", after.fds())
         .put("fdsDelta", after.fds() - before.fds())
@@ -163,8 +164,9 @@ class SoakIT {
 
       long loadStart = System.nanoTime();
       long loadEnd = loadStart + config.duration().toNanos();
-      // Heap after GC while the load runs, for the summary: flat over a long run, or not. (It
-      // holds this test's own records too, a few MiB per 10 minutes.)
+      // Heap after GC while the load runs, for the summary. It moves with what is queued at the
+      // moment (a fragmented link backs up its clients' queues) and holds this test's own
+      // records too (about 5 MiB per 10 minutes).
       List<Double> heapMib = new ArrayList<>();
       for (long left; (left = loadEnd - System.nanoTime()) > 0; ) {
         Threads.letPass(Duration.ofNanos(Math.min(left, PROGRESS_EVERY.toNanos())));
@@ -197,6 +199,9 @@ class SoakIT {
       }
       List<ConnStats> stats = clients.stream().map(SoakClient::stats)
           .collect(Collectors.toList());
+      // Settled, all connections still open, nothing queued: what they hold for good, plus
+      // this test's records. Compared between short and long runs, it shows growth with time.
+      long heapSettled = Resources.take().heapUsed();
       clients.forEach(SoakClient::close);
       awaitAll(clients, SoakClient::readerDone, "blocking readers ended after close",
           Duration.ofSeconds(30), violations);
@@ -241,6 +246,7 @@ class SoakIT {
           .put("timeoutsLateReply", checks.timeoutsLate)
           .put("timeoutsRequestLostInCut", checks.timeoutsRequestLost)
           .put("timeoutsReplyLostInCut", checks.timeoutsReplyLost)
+          .put("requestsFailedOtherwise", violations.count(Kind.REQUEST_FAILED))
           .put("cuts", chaos.cuts()).put("cutsReset", chaos.resets.sum())
           .put("cutsFin", chaos.fins.sum()).put("outages", chaos.outages.sum())
           .put("linksCut", chaos.linksCut.sum())
@@ -250,7 +256,8 @@ class SoakIT {
           .put("disconnectCauses", tally.disconnectCauses())
           .put("messagesInClients", checks.messagesIn)
           .put("messagesOutClients", checks.messagesOut)
-          .put("heapDuringRunMiB", heapMib.toString());
+          .put("heapDuringRunMiB", heapMib.toString())
+          .put("heapSettledBytes", heapSettled);
     } finally {
       if (chaos != null) {
         chaos.stop(violations);

@@ -77,6 +77,10 @@ final class Violations {
     return n;
   }
 
+  long count(Kind kind) {
+    return counts.get(kind.ordinal());
+  }
+
   long count(Category category) {
     long n = 0;
     for (Kind k : Kind.values()) {
