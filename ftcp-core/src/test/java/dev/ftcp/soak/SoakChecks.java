@@ -26,8 +26,8 @@ import java.util.List;
  *       client's connections before it.
  *   <li>The same for what the server sends back, except that a server connection does not
  *       redial: what it sent can be missing at the end of a connection that broke (the window
- *       again, or echoes it could not write once broken), never in the middle, and nothing is
- *       missing on a connection that never broke.
+ *       again, and what was still queued in it, which a failed server connection discards),
+ *       never in the middle, and nothing is missing on a connection that never broke.
  *   <li>A request may time out only when a cut lost it or its reply (or when its reply came
  *       late, which the readers then saw); any other failure was a violation when it happened.
  *   <li>Every reader gets every message in order: all readers of a connection got the same.

@@ -57,6 +57,7 @@ final class SoakServer implements AutoCloseable {
   private final LongAdder received = new LongAdder();
   private final LongAdder echoed = new LongAdder();
   private final LongAdder echoesRefused = new LongAdder();
+  private final LongAdder echoesDiscarded = new LongAdder();
 
   SoakServer(Options options, int clients, Violations violations) throws IOException {
     this.violations = violations;
@@ -104,6 +105,14 @@ final class SoakServer implements AutoCloseable {
   /** Echoes not sent because the connection had broken meanwhile (the client redials). */
   long echoesRefused() {
     return echoesRefused.sum();
+  }
+
+  /**
+   * Echoes written but still queued when their connection broke: a server connection does not
+   * redial, so it discards them ({@code messagesDiscarded} of each server connection).
+   */
+  long echoesDiscarded() {
+    return echoesDiscarded.sum();
   }
 
   /** A client's connections that carried anything, in the order accept() returned them. */
@@ -214,6 +223,7 @@ final class SoakServer implements AutoCloseable {
           }
         }
         conn.close();
+        echoesDiscarded.add(conn.stats().messagesDiscarded());
         live.remove(this);
       }
     }

@@ -36,7 +36,8 @@ final class SoakSummary {
             + " seed %d | client->server: %,d messages written (%,d one-way, %,d requests),"
             + " %,d received, %,d lost in cut windows (before %,d of %,d server connections, at"
             + " most %,d in one) | server->client: %,d echoes received by every reader (%,d reader"
-            + " deliveries), %,d lost in cut windows | requests: %,d replied, %,d timed out"
+            + " deliveries), %,d lost with the server connection that broke | requests: %,d"
+            + " replied, %,d timed out"
             + " (%,d late reply, %,d request lost in a cut, %,d reply lost in a cut) |"
             + " faults: %,d cuts (%,d RESET, %,d FIN, %,d outages) breaking %,d links, %,d delay"
             + " and %,d fragment phases | %,d redials | duplicates or reorders %d, losses"
@@ -48,7 +49,7 @@ final class SoakSummary {
         number("receivedByServer"), number("lostInCutWindowsClientToServer"),
         number("reconnectionsWithLoss"), number("serverConnections"),
         number("mostLostInOneCut"), number("echoesReceived"), number("readerDeliveries"),
-        number("lostInCutWindowsServerToClient"), number("replies"), number("timeouts"),
+        number("lostWithBrokenServerConnections"), number("replies"), number("timeouts"),
         number("timeoutsLateReply"), number("timeoutsRequestLostInCut"),
         number("timeoutsReplyLostInCut"), number("cuts"), number("cutsReset"),
         number("cutsFin"), number("outages"), number("linksCut"), number("delayPhases"),
