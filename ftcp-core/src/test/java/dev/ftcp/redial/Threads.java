@@ -5,12 +5,15 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.FutureTask;
 import java.util.concurrent.locks.LockSupport;
 
-/** Small helpers for the blocking calls the redial tests make on threads of their own. */
-final class Threads {
+/**
+ * Small helpers for the blocking calls the redial tests make on threads of their own (the soak
+ * test in {@code dev.ftcp.soak} uses them too).
+ */
+public final class Threads {
   private Threads() {}
 
   /** Runs {@code task} on a new daemon thread; the future tells its outcome. */
-  static <T> FutureTask<T> start(String name, Callable<T> task) {
+  public static <T> FutureTask<T> start(String name, Callable<T> task) {
     FutureTask<T> f = new FutureTask<>(task);
     Thread t = new Thread(f, name);
     t.setDaemon(true);
@@ -23,7 +26,7 @@ final class Threads {
    * lasts 1 s so that clients go through several redial attempts), never to wait for a
    * condition: that is what Awaitility is for.
    */
-  static void letPass(Duration d) {
+  public static void letPass(Duration d) {
     long end = System.nanoTime() + d.toNanos();
     for (long left; (left = end - System.nanoTime()) > 0; ) {
       if (Thread.currentThread().isInterrupted()) {

@@ -16,17 +16,18 @@ import java.util.stream.Stream;
  * and does not care what they are.
  *
  * <p>Both run by default, so CI proves redial over TLS too (issue "TLS");
- * {@code -Dftcp.redial.transports=TCP} runs plain TCP only, for a quicker local run.
+ * {@code -Dftcp.redial.transports=TCP} runs plain TCP only, for a quicker local run. The soak test
+ * ({@code dev.ftcp.soak}) takes its transport from here too.
  */
-enum Transport {
+public enum Transport {
   TCP {
     @Override
-    Options.Builder server() {
+    public Options.Builder server() {
       return Options.builder();
     }
 
     @Override
-    Options.Builder client() {
+    public Options.Builder client() {
       return Options.builder();
     }
   },
@@ -34,19 +35,19 @@ enum Transport {
   /** TLS with the test CA; the client verifies the server's certificate for 127.0.0.1. */
   TLS {
     @Override
-    Options.Builder server() {
+    public Options.Builder server() {
       TestCertificates certs = Certificates.CERTS;
       return Options.builder().tls(
           TlsConfig.server(certs.server.certPem, certs.server.keyPem).build());
     }
 
     @Override
-    Options.Builder client() {
+    public Options.Builder client() {
       return Options.builder().tls(TlsConfig.client().trustPem(Certificates.CERTS.caPem).build());
     }
 
     @Override
-    boolean encrypted() {
+    public boolean encrypted() {
       return true;
     }
   };
@@ -58,13 +59,13 @@ enum Transport {
   }
 
   /** Settings of the listener; a test adds its own (big frames, ...) to both sides alike. */
-  abstract Options.Builder server();
+  public abstract Options.Builder server();
 
   /** Settings of a dialing client. */
-  abstract Options.Builder client();
+  public abstract Options.Builder client();
 
   /** Whether the bytes on the wire are not the frames themselves. */
-  boolean encrypted() {
+  public boolean encrypted() {
     return false;
   }
 
