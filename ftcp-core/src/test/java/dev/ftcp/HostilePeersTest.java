@@ -65,7 +65,7 @@ class HostilePeersTest {
         assertThat(s.getInputStream().read()).as("the peer sees the end of the stream")
             .isEqualTo(-1);
       }
-      await().atMost(WAIT).until(() -> KernelSockets.established(port) == 0);
+      await().atMost(WAIT).until(() -> KernelSockets.at(port).count() == 0);
       HostileSummary.record("idleTimeout.closesQuietPeers", silent + " silent peers and "
           + stoppedMidFrame + " that stopped in the middle of a frame, all closed by"
           + " idleTimeout 1 s; their partial frames released (no Netty leak reported)");
@@ -106,7 +106,8 @@ class HostilePeersTest {
             .isEqualTo(-1);
       }
       await().atMost(WAIT).until(() -> l.refusedConnections() == burst);
-      assertThat(KernelSockets.established(port)).as("server-side connections").isEqualTo(cap);
+      await().atMost(WAIT).untilAsserted(() -> assertThat(KernelSockets.at(port).count())
+          .as("server-side connections:%s", KernelSockets.describe(port)).isEqualTo(cap));
 
       // Every connection within the cap carries messages both ways.
       for (int i = 0; i < cap; i++) {
@@ -120,7 +121,7 @@ class HostilePeersTest {
       }
 
       closeAll(refused);
-      await().atMost(WAIT).until(() -> ResourceTest.openSockets() == socketsBefore);
+      await().atMost(WAIT).until(() -> ResourceTest.openSockets() <= socketsBefore);
       HostileSummary.record("maxConnections.burst", "a burst of " + burst + " connections past"
           + " maxConnections " + cap + ": all " + burst + " closed at once (end of stream),"
           + " counted in refusedConnections, no socket left open; the " + cap

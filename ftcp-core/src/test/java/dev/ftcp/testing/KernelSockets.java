@@ -4,7 +4,10 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
 /**
@@ -22,21 +25,29 @@ public final class KernelSockets {
 
   private KernelSockets() {}
 
-  /** Established connections whose local port is {@code port}: the server side of each. */
-  public static int established(int port) throws IOException {
-    return (int) rows(port).count();
-  }
-
   /**
-   * Bytes received and not yet read by the application, summed over the established
-   * connections whose local port is {@code port}.
+   * The established connections whose local port is {@code port} (the server side of each, when
+   * {@code port} is a listener's), read at once: how many, and the bytes they have received
+   * that the application has not read yet.
    */
-  public static long unread(int port) throws IOException {
-    return rows(port).mapToLong(r -> Long.parseLong(r[4].substring(r[4].indexOf(':') + 1), 16))
-        .sum();
+  public static Connections at(int port) throws IOException {
+    List<String[]> rows = rows(port).collect(Collectors.toList());
+    long unread = rows.stream()
+        .mapToLong(r -> Long.parseLong(r[4].substring(r[4].indexOf(':') + 1), 16)).sum();
+    return new Connections(rows.size(), unread);
   }
 
-  /** Each row split on blanks: [sl, local, remote, state, tx_queue:rx_queue, ...]. */
+  /** See {@link #at(int)}. */
+  public record Connections(int count, long unread) {}
+
+  /** The rows of those connections as the kernel shows them, for failure messages. */
+  public static String describe(int port) throws IOException {
+    StringBuilder b = new StringBuilder();
+    rows(port).forEach(r -> b.append('\n').append(String.join(" ", r)));
+    return b.toString();
+  }
+
+  /** Each row split on blanks: [sl, local, remote, state, tx_queue:rx_queue, ..., inode, ...]. */
   private static Stream<String[]> rows(int port) throws IOException {
     List<String> lines = new ArrayList<>();
     for (Path table : TABLES) {
@@ -46,8 +57,14 @@ public final class KernelSockets {
       }
     }
     String localPort = String.format(":%04X", port);
-    return lines.stream()
+    // The kernel writes these tables a page at a time while connections come and go, so a row
+    // can appear twice: one row per socket (inode). Callers that need every row to be there
+    // check the count too.
+    Map<String, String[]> byInode = new LinkedHashMap<>();
+    lines.stream()
         .map(l -> l.trim().split("\\s+"))
-        .filter(r -> r.length > 4 && r[1].endsWith(localPort) && r[3].equals(ESTABLISHED));
+        .filter(r -> r.length > 9 && r[1].endsWith(localPort) && r[3].equals(ESTABLISHED))
+        .forEach(r -> byInode.put(r[9], r));
+    return byInode.values().stream();
   }
 }

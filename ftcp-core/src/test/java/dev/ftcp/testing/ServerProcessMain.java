@@ -26,8 +26,10 @@ import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executors;
+import java.util.concurrent.ForkJoinPool;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
@@ -50,8 +52,10 @@ import java.util.concurrent.atomic.AtomicLong;
  * <ul>
  *   <li>{@code COUNT}: {@code accepted}, {@code open} connections, {@code messagesIn} over all.
  *   <li>{@code MEASURE}: after full collections, {@code heap} (live heap), {@code nioDirect}
- *       (the JVM's direct buffer pool), {@code nettyDirect} (Netty's default allocator), and the
- *       {@code ioThreads} (ftcp-io-*) and {@code threads} alive.
+ *       (the JVM's direct buffer pool), {@code nettyDirect} (Netty's default allocator); the
+ *       threads alive: {@code ioThreads} (ftcp-io-*), {@code callbackThreads} (the common
+ *       fork-join pool, ftcp's default callback executor, at most {@code callbackParallelism})
+ *       and {@code otherThreads}.
  *   <li>{@code PEAKS}: the highest {@code nioDirect}, {@code nettyDirect} and {@code heapUsed}
  *       (garbage included) seen by a sampler every 5 ms since the start.
  *   <li>{@code DRAIN <i>} (hold mode): reads connection i (0 is the first accepted) until it
@@ -142,9 +146,15 @@ public final class ServerProcessMain {
       }
       case "MEASURE": {
         long heap = liveHeap();
+        Set<Thread> threads = Thread.getAllStackTraces().keySet();
+        long io = threads.stream().filter(t -> t.getName().startsWith("ftcp-io-")).count();
+        long callback = threads.stream()
+            .filter(t -> t.getName().startsWith("ForkJoinPool.commonPool-worker")).count();
         return "MEASURE heap=" + heap + " nioDirect=" + DIRECT_POOL.getMemoryUsed()
-            + " nettyDirect=" + nettyDirect() + " ioThreads=" + ioThreads()
-            + " threads=" + ManagementFactory.getThreadMXBean().getThreadCount();
+            + " nettyDirect=" + nettyDirect() + " ioThreads=" + io
+            + " callbackThreads=" + callback
+            + " callbackParallelism=" + ForkJoinPool.commonPool().getParallelism()
+            + " otherThreads=" + (threads.size() - io - callback);
       }
       case "PEAKS":
         return "PEAKS nioDirect=" + peakNioDirect.get() + " nettyDirect=" + peakNettyDirect.get()
@@ -235,11 +245,6 @@ public final class ServerProcessMain {
     ByteBufAllocator a = ByteBufAllocator.DEFAULT;
     return a instanceof ByteBufAllocatorMetricProvider
         ? ((ByteBufAllocatorMetricProvider) a).metric().usedDirectMemory() : -1;
-  }
-
-  private static long ioThreads() {
-    return Thread.getAllStackTraces().keySet().stream()
-        .filter(t -> t.getName().startsWith("ftcp-io-") && t.isAlive()).count();
   }
 
   /**
