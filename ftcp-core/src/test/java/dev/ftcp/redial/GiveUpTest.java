@@ -117,7 +117,8 @@ class GiveUpTest {
       port = s.getLocalPort();
     }
     StateLog log = new StateLog();
-    // Built before the clock starts: the first TLS settings of a JVM make its test certificates.
+    // Built before the clock starts: the first TLS settings of a JVM (provider, SSLContext) can
+    // take seconds on a loaded machine, and are not what this test times.
     Options options = transport.client().stateListener(log).build();
     long start = System.nanoTime();
     // The default redialTimeout (60 s): a dial that redialed would not come back for a minute.
