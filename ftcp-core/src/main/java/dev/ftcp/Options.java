@@ -278,8 +278,11 @@ public final class Options {
     }
 
     /**
-     * A server connection that receives nothing for this long is closed. Default off
-     * ({@link Duration#ZERO}): ftcp has no heartbeat, so a quiet connection is normal.
+     * A server connection that receives no whole message for this long is closed. Only whole
+     * messages count, so a peer that trickles a frame in byte by byte is closed like a silent
+     * one (and one large frame must arrive within this time); time while reading is paused
+     * because this side's readers are full does not count. Default off ({@link Duration#ZERO}):
+     * ftcp has no heartbeat, so a quiet connection is normal.
      */
     public Builder idleTimeout(Duration d) {
       idleTimeout = notNegative("idleTimeout", d);

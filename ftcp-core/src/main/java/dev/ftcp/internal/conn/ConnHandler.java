@@ -64,8 +64,9 @@ final class ConnHandler extends ChannelInboundHandlerAdapter {
       if (idle == IdleState.WRITER_IDLE && waitingForSocket(ctx.channel())) {
         fail(ctx, new FtcpTimeoutException("the socket took no byte for "
             + Durations.human(conn.options.writeTimeout()) + " while data waited (writeTimeout): peer not reading"));
-      } else if (idle == IdleState.READER_IDLE) {
-        fail(ctx, new FtcpTimeoutException("nothing received for "
+      } else if (idle == IdleState.READER_IDLE && !conn.readingPaused()) {
+        // While our own buffers are full we read nothing, so that time says nothing of the peer.
+        fail(ctx, new FtcpTimeoutException("no message received for "
             + Durations.human(conn.options.idleTimeout()) + " (idleTimeout)"));
       }
       return;

@@ -230,11 +230,17 @@ final class RealConn implements Conn {
     }
     long idle = client ? 0 : options.idleTimeout().toNanos();
     long writeTimeout = options.writeTimeout().toNanos();
-    if (idle > 0 || writeTimeout > 0) {
-      p.addLast("idle", new IdleStateHandler(true, idle, writeTimeout, 0, TimeUnit.NANOSECONDS));
+    if (writeTimeout > 0) {
+      p.addLast("writeTimeout",
+          new IdleStateHandler(true, 0, writeTimeout, 0, TimeUnit.NANOSECONDS));
     }
     FrameDecoder decoder = new FrameDecoder(options.bigFrames(), options.maxFrameLength());
     p.addLast("frames", decoder);
+    if (idle > 0) {
+      // After the decoder: only whole messages count, so a peer that trickles a frame in a
+      // byte at a time (a slowloris) is as idle as a silent one.
+      p.addLast("idle", new IdleStateHandler(idle, 0, 0, TimeUnit.NANOSECONDS));
+    }
     p.addLast("ftcp", new ConnHandler(this, decoder, options.tls() != null));
   }
 
@@ -598,6 +604,11 @@ final class RealConn implements Conn {
     messagesInLoop++;
     unproven = false;
     bytesInLoop += FrameCodec.frameSize(m.data().length, prefix);
+    if (outputShut && readPaused) {
+      // close() reads on only to see the peer's end of stream: with a buffer full, keep
+      // nothing more, or a flooding peer could fill memory for as long as closeLinger.
+      return;
+    }
     long repId = m.repId();
     boolean answered = false;
     boolean late = false;
@@ -1106,6 +1117,11 @@ final class RealConn implements Conn {
   }
 
   /** Runs a task on the event loop; false when the loop no longer takes tasks. */
+  /** Event loop: whether socket reads are paused because a buffer is full. */
+  boolean readingPaused() {
+    return readPaused;
+  }
+
   boolean inLoop() {
     return loop.inEventLoop();
   }

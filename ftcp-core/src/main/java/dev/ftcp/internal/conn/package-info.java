@@ -40,7 +40,9 @@
  * <h2>Read path: event loop → bounded per-reader buffers → pause socket reads when full</h2>
  *
  * <pre>
- *  socket → [SslHandler] → [IdleStateHandler] → FrameDecoder → ConnHandler.channelRead(msg)
+ *  socket → [SslHandler] → [writeTimeout] → FrameDecoder → [idleTimeout] → ConnHandler
+ *    (writeTimeout and idleTimeout are Netty IdleStateHandlers; idleTimeout sits after the
+ *    decoder, so only whole messages count as activity)
  *    FrameDecoder: every whole frame of the read, parsed straight from the cumulation (no
  *                  slice per frame); only the payload array and the Message are allocated
  *    repId matches a pending request?   complete it (sync: unpark the caller; async: cancel its
