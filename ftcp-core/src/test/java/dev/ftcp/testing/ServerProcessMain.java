@@ -52,7 +52,8 @@ import java.util.concurrent.atomic.AtomicLong;
  * <ul>
  *   <li>{@code COUNT}: {@code accepted}, {@code open} connections, {@code messagesIn} over all.
  *   <li>{@code MEASURE}: after full collections, {@code heap} (live heap), {@code nioDirect}
- *       (the JVM's direct buffer pool), {@code nettyDirect} (Netty's default allocator); the
+ *       (the JVM's direct buffer pool, where Netty's buffers are on JDK 17 but not on JDK 25),
+ *       {@code nettyDirect} (what Netty's default allocator holds, on any JDK); the
  *       threads alive: {@code ioThreads} (ftcp-io-*), {@code callbackThreads} (the common
  *       fork-join pool, ftcp's default callback executor, at most {@code callbackParallelism})
  *       and {@code otherThreads}.
