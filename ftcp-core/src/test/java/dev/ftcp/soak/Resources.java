@@ -10,6 +10,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
@@ -18,6 +19,9 @@ import java.util.stream.Stream;
 /**
  * What the process holds: threads (by kind), open file descriptors and sockets, heap used after
  * a full collection, direct buffer memory. Linux only (/proc/self/fd), where the tests run.
+ *
+ * <p>Not counted: the JVM's attach listener (its thread and its socket), which the JVM starts
+ * when a diagnostic tool (jcmd, jstack, a profiler) attaches while the soak runs.
  *
  * @param threads live threads, except the common ForkJoin pool's workers, which the JDK starts
  *     and retires on its own schedule (a minute of idleness): they are counted apart
@@ -37,7 +41,8 @@ record Resources(int threads, int commonPoolWorkers, int ioThreads, int soakThre
   /** Takes a snapshot; collects garbage first, so that the heap figure is what is reachable. */
   static Resources take() {
     collectGarbage();
-    List<Thread> live = Thread.getAllStackTraces().keySet().stream().filter(Thread::isAlive)
+    List<Thread> live = Thread.getAllStackTraces().keySet().stream()
+        .filter(t -> t.isAlive() && !t.getName().equals("Attach Listener"))
         .collect(Collectors.toList());
     int common = (int) live.stream()
         .filter(t -> t.getName().startsWith("ForkJoinPool.commonPool-worker")).count();
@@ -69,19 +74,32 @@ record Resources(int threads, int commonPoolWorkers, int ioThreads, int soakThre
   }
 
   private static long fds(boolean socketsOnly) {
+    Set<String> attach = attachSockets();
     try (Stream<Path> fds = Files.list(Path.of("/proc/self/fd"))) {
       return fds.filter(fd -> {
-        if (!socketsOnly) {
-          return true;
-        }
+        String target;
         try {
-          return Files.readSymbolicLink(fd).toString().startsWith("socket:");
+          target = Files.readSymbolicLink(fd).toString();
         } catch (IOException e) {
           return false; // closed while we looked
         }
+        return !attach.contains(target) && (!socketsOnly || target.startsWith("socket:"));
       }).count();
     } catch (IOException e) {
       throw new UncheckedIOException(e);
+    }
+  }
+
+  /** The JVM attach listener's socket ("socket:[inode]"), if a tool started it. */
+  private static Set<String> attachSockets() {
+    String name = "/.java_pid" + ProcessHandle.current().pid();
+    try (Stream<String> lines = Files.lines(Path.of("/proc/net/unix"))) {
+      return lines.map(l -> l.trim().split("\\s+"))
+          // bound as ".java_pidN.tmp", then renamed: /proc/net/unix shows the first name
+          .filter(f -> f.length >= 8 && (f[7].endsWith(name) || f[7].endsWith(name + ".tmp")))
+          .map(f -> "socket:[" + f[6] + "]").collect(Collectors.toSet());
+    } catch (IOException | UncheckedIOException e) {
+      return Set.of();
     }
   }
 

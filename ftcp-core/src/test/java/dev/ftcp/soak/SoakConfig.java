@@ -13,7 +13,7 @@ import java.util.regex.Pattern;
  *
  * @param duration how long load and faults run ({@code ftcp.soak.duration}: {@code 90s},
  *     {@code 30m}, {@code 1h}, {@code 500ms} or ISO-8601 {@code PT30M}); setup, the final drain
- *     and the checks come on top, typically 15-30 s
+ *     and the checks come on top, about 10 s with the defaults
  * @param clients client connections ({@code ftcp.soak.clients})
  * @param proxies fault proxies the clients are spread over, round robin
  *     ({@code ftcp.soak.proxies}); a cut hits every client of one proxy at once

@@ -130,6 +130,7 @@ public final class FaultProxy implements AutoCloseable {
   private final AtomicLong forwardedToClient = new AtomicLong();
   private final AtomicLong dropped = new AtomicLong();
   private final ConcurrentLinkedQueue<Accept> accepts = new ConcurrentLinkedQueue<>();
+  private volatile boolean recordAccepts = true;
 
   /**
    * One connection the proxy accepted.
@@ -341,9 +342,24 @@ public final class FaultProxy implements AutoCloseable {
     return dropped.get();
   }
 
-  /** Every connection accepted, in order, refused ones included. */
+  /**
+   * Every connection accepted, in order, refused ones included (since
+   * {@link #recordAccepts(boolean)} last turned recording on).
+   */
   public List<Accept> accepts() {
     return new ArrayList<>(accepts);
+  }
+
+  /**
+   * Whether {@link #accepts()} records connections (on by default). The record grows with every
+   * connection: a long run that does not look at it turns it off. Turning it off forgets what
+   * was recorded.
+   */
+  public void recordAccepts(boolean on) {
+    recordAccepts = on;
+    if (!on) {
+      accepts.clear();
+    }
   }
 
   /** Closes every connection and the listening socket, and stops the proxy's thread. */
@@ -425,7 +441,9 @@ public final class FaultProxy implements AutoCloseable {
   }
 
   private void onAccepted(Channel inbound) {
-    accepts.add(new Accept(System.nanoTime(), (InetSocketAddress) inbound.remoteAddress()));
+    if (recordAccepts) {
+      accepts.add(new Accept(System.nanoTime(), (InetSocketAddress) inbound.remoteAddress()));
+    }
     accepted.incrementAndGet();
     if (refusal != null || closed) {
       refused.incrementAndGet();
