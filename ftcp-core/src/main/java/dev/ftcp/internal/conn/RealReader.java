@@ -88,9 +88,7 @@ final class RealReader implements Reader {
    */
   void batchDone() {
     VarHandle.fullFence();
-    if (waiting.any()) {
-      waiting.wakeAll();
-    }
+    wakeIfWaiting();
     if (!asyncWaiting.isEmpty()) {
       if (matchAsync()) {
         flushHandoffs();
