@@ -74,6 +74,62 @@ class RequestTest {
     }
   }
 
+  /**
+   * Asynchronous timeouts are swept per connection, armed for the earliest deadline: a short
+   * timeout asked after a long one must not wait for the long one's sweep, and a sweep must fail
+   * only what is overdue.
+   */
+  @Test
+  void aShortTimeoutAfterALongOneFiresOnTimeAndTheLongOneStillGetsItsReply() throws Exception {
+    try (Pair p = Pair.open(); Reader r = p.server.reader()) {
+      CompletableFuture<Message> slow = p.client.requestAsync(Message.of("slow"),
+          Duration.ofSeconds(30));
+      long t0 = System.nanoTime();
+      CompletableFuture<Message> quick = p.client.requestAsync(Message.of("quick"),
+          Duration.ofMillis(100));
+      assertThatThrownBy(() -> quick.get(10, java.util.concurrent.TimeUnit.SECONDS))
+          .isInstanceOf(ExecutionException.class).hasCauseInstanceOf(FtcpTimeoutException.class)
+          .hasMessageContaining("100 ms");
+      assertThat(Duration.ofNanos(System.nanoTime() - t0)).isLessThan(Duration.ofSeconds(5));
+      assertThat(slow).isNotDone();
+      Message q = r.read(Duration.ofSeconds(5));
+      assertThat(q.text()).isEqualTo("slow");
+      p.server.write(q.reply("done".getBytes()));
+      assertThat(slow.get(10, java.util.concurrent.TimeUnit.SECONDS).text()).isEqualTo("done");
+    }
+  }
+
+  @Test
+  void manyTimeoutsSpreadOverTimeEachFailOnlyOnceDue() throws Exception {
+    try (Pair p = Pair.open()) {
+      int n = 200;
+      List<CompletableFuture<Message>> fs = new ArrayList<>();
+      long[] asked = new long[n];
+      long[] failedAt = new long[n];
+      for (int i = 0; i < n; i++) {
+        // Deadlines 50 to 1,040 ms away, asked out of deadline order.
+        Duration timeout = Duration.ofMillis(50 + (i * 37L) % 1000);
+        asked[i] = System.nanoTime() + timeout.toNanos();
+        int k = i;
+        fs.add(p.client.requestAsync(Message.of("q" + i), timeout).whenComplete((m, e) -> {
+          if (e instanceof FtcpTimeoutException) {
+            synchronized (failedAt) {
+              failedAt[k] = System.nanoTime();
+            }
+          }
+        }));
+      }
+      await().atMost(Duration.ofSeconds(20)).until(() -> fs.stream().allMatch(f -> f.isDone()));
+      synchronized (failedAt) {
+        for (int i = 0; i < n; i++) {
+          assertThat(failedAt[i]).as("request %d timed out", i).isNotZero();
+          // Never before its deadline.
+          assertThat(failedAt[i] - asked[i]).as("request %d", i).isNotNegative();
+        }
+      }
+    }
+  }
+
   @Test
   void aLateReplyWithNoReaderOpenIsDiscardedAndCounted() throws Exception {
     try (Pair p = Pair.open()) {

@@ -50,7 +50,7 @@ public final class IoGroup {
   private static final AtomicInteger GROUP_IDS = new AtomicInteger();
 
   private static final Object LOCK = new Object();
-  static final int TIMER_TICK_MS = 10;
+  public static final int TIMER_TICK_MS = 10;
 
   private static MultiThreadIoEventLoopGroup group;
   private static int holders;

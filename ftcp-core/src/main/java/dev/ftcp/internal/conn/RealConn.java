@@ -28,6 +28,7 @@ import io.netty.channel.socket.DuplexChannel;
 import io.netty.handler.ssl.SslHandler;
 import io.netty.handler.timeout.IdleStateHandler;
 import io.netty.util.Timeout;
+import io.netty.util.TimerTask;
 import java.io.IOException;
 import java.io.InterruptedIOException;
 import java.lang.invoke.MethodHandles;
@@ -82,6 +83,10 @@ final class RealConn implements Conn {
   private static final int BATCH_MESSAGES = 1024;
   /** Timed-out request IDs remembered so that their late replies are recognized. */
   private static final int TIMED_OUT_MEMORY = 4096;
+  /** A deadline that never comes: what {@link #deadlineAfter} gives for an endless timeout. */
+  static final long NO_DEADLINE = Long.MAX_VALUE - 1;
+  /** Sweeps of overdue requests come at most this often per connection: one timer tick. */
+  private static final long SWEEP_SPACING_NANOS = TimeUnit.MILLISECONDS.toNanos(IoGroup.TIMER_TICK_MS);
   static final WriteBufferWaterMark WATER_MARK = new WriteBufferWaterMark(64 * 1024, 256 * 1024);
   private static final RealReader[] NO_READERS = new RealReader[0];
 
@@ -131,6 +136,11 @@ final class RealConn implements Conn {
   private final ConcurrentLinkedQueue<Long> timedOutOrder = new ConcurrentLinkedQueue<>();
   private final AtomicInteger timedOutCount = new AtomicInteger();
   private final List<PendingRequest> answeredAsync = new ArrayList<>(); // event loop
+  // The one wheel timeout that fails this connection's overdue asynchronous requests: see
+  // armSweep. sweepAt is when it is due (NO_DEADLINE: none is).
+  private final AtomicLong sweepAt = new AtomicLong(NO_DEADLINE);
+  private final TimerTask sweepTask = t -> sweep();
+  private volatile Timeout sweepTimer;
 
   // Lifecycle.
   private volatile int state = OPEN;
@@ -646,10 +656,6 @@ final class RealConn implements Conn {
 
   private void answer(PendingRequest p, Message m) {
     if (p.async) {
-      Timeout t = p.timeout;
-      if (t != null) {
-        t.cancel();
-      }
       p.reply = m;
       answeredAsync.add(p);
     } else {
@@ -801,13 +807,13 @@ final class RealConn implements Conn {
   public Message request(Message msg, Duration timeout) throws IOException {
     Objects.requireNonNull(timeout, "timeout");
     IoGroup.checkMayBlock("Conn.request");
-    PendingRequest p = send(msg, false);
+    PendingRequest p = send(msg, false, timeout);
     try {
       return p.future.get(Math.max(0, timeout.toNanos()), TimeUnit.NANOSECONDS);
     } catch (TimeoutException e) {
       if (requests.remove(p.id, p)) {
         rememberTimedOut(p.id);
-        throw new FtcpTimeoutException("no reply to request " + p.id + " within " + Durations.human(timeout));
+        throw p.timedOut();
       }
       return join(p.future); // the reply won the race; it is being completed now
     } catch (ExecutionException e) {
@@ -824,26 +830,70 @@ final class RealConn implements Conn {
       throws IOException {
     Objects.requireNonNull(timeout, "timeout");
     IoGroup.checkMayBlock("Conn.requestAsync");
-    PendingRequest p = send(msg, true);
-    long nanos = Math.max(0, saturatedNanos(timeout));
-    p.timeout = IoGroup.schedule(t -> {
-      if (requests.remove(p.id, p)) {
-        rememberTimedOut(p.id);
-        FtcpTimeoutException e =
-            new FtcpTimeoutException("no reply to request " + p.id + " within " + Durations.human(timeout));
-        options.callbackExecutor().execute(() -> p.future.completeExceptionally(e));
-      }
-    }, nanos);
-    if (p.timeout == null) {
+    PendingRequest p = send(msg, true, timeout);
+    if (p.deadline != NO_DEADLINE && !armSweep(p.deadline)) {
       failRequest(p); // the connection ended meanwhile, and with it the timer
     }
     return p.future;
   }
 
-  private PendingRequest send(Message msg, boolean async) throws IOException {
+  /**
+   * Makes sure a sweep of this connection's asynchronous requests runs no later than
+   * {@code deadline} (a {@link System#nanoTime()} value). Requests with one timeout arrive in
+   * deadline order, so the sweep already due at or before the new deadline usually serves: the
+   * common case is one volatile read, and a connection has one wheel timeout at a time instead
+   * of one per request. False when the timer is gone (every connection has ended).
+   */
+  private boolean armSweep(long deadline) {
+    for (;;) {
+      long at = sweepAt.get();
+      if (at != NO_DEADLINE && at - deadline <= 0) {
+        return true;
+      }
+      if (sweepAt.compareAndSet(at, deadline)) {
+        Timeout t = IoGroup.schedule(sweepTask, Math.max(0, deadline - System.nanoTime()));
+        if (t == null) {
+          return false;
+        }
+        sweepTimer = t;
+        return true;
+      }
+    }
+  }
+
+  /**
+   * Timer thread: fails the asynchronous requests whose deadline has passed, then arms the next
+   * sweep for the earliest deadline left. {@link #sweepAt} is cleared first, so that a request
+   * registered during the scan either is seen by it or arms a sweep of its own. The scan is
+   * over the requests in flight, once per deadline reached, at most once per timer tick.
+   */
+  private void sweep() {
+    sweepAt.set(NO_DEADLINE);
+    long now = System.nanoTime();
+    long next = NO_DEADLINE;
+    for (PendingRequest p : requests.values()) {
+      if (!p.async || p.deadline == NO_DEADLINE) {
+        continue;
+      }
+      if (p.deadline - now <= 0) {
+        if (requests.remove(p.id, p)) {
+          rememberTimedOut(p.id);
+          FtcpTimeoutException e = p.timedOut();
+          options.callbackExecutor().execute(() -> p.future.completeExceptionally(e));
+        }
+      } else if (next == NO_DEADLINE || p.deadline - next < 0) {
+        next = p.deadline;
+      }
+    }
+    if (next != NO_DEADLINE && !isTerminal()) {
+      armSweep(Math.max(next, now + SWEEP_SPACING_NANOS));
+    }
+  }
+
+  private PendingRequest send(Message msg, boolean async, Duration timeout) throws IOException {
     check(msg);
     long id = msg.id() != 0 ? msg.id() : seq.incrementAndGet();
-    PendingRequest p = new PendingRequest(id, async);
+    PendingRequest p = new PendingRequest(id, async, timeout);
     if (requests.putIfAbsent(id, p) != null) {
       throw new IllegalStateException("a request with ID " + id + " is already in flight");
     }
@@ -911,7 +961,7 @@ final class RealConn implements Conn {
     long now = System.nanoTime();
     long n = timeout.isNegative() ? 0 : saturatedNanos(timeout);
     long d = now + n;
-    return (n == Long.MAX_VALUE || d - now < 0 || d == Long.MAX_VALUE) ? Long.MAX_VALUE - 1 : d;
+    return (n == Long.MAX_VALUE || d - now < 0 || d >= NO_DEADLINE) ? NO_DEADLINE : d;
   }
 
   private static long saturatedNanos(Duration d) {
@@ -1070,6 +1120,10 @@ final class RealConn implements Conn {
     }
     if (redialTimer != null) {
       redialTimer.cancel(false);
+    }
+    Timeout sweeping = sweepTimer;
+    if (sweeping != null) {
+      sweeping.cancel(); // the requests it would look at are failed just below
     }
     int dropped = pending.clear();
     if (dropped > 0) {
