@@ -82,13 +82,20 @@ final class WriteRing {
     }
   }
 
-  /** Publishes a message; the caller holds a permit. */
+  /**
+   * Publishes a message; the caller holds a permit. The store is volatile, not just release:
+   * the caller next reads whether a drain is already scheduled, and that read must not be
+   * ordered before this store (x86 lets a load pass an earlier plain store). Otherwise the
+   * event loop's drain, clearing the flag and then finding this slot still empty, and the
+   * writer, seeing the flag still set, would each leave the message to the other: it would wait
+   * in the ring until the next write on the connection.
+   */
   void publish(Message m, long id) {
     int i = (int) tail.getAndIncrement() & mask;
     Chunk c = chunkFor(i);
     int j = i & chunkMask;
     c.ids[j] = id;
-    SLOTS.setRelease(c.messages, j, m);
+    SLOTS.setVolatile(c.messages, j, m);
   }
 
   /** The next published message, or null. Consumer only. */
