@@ -61,11 +61,13 @@ public final class IdleScenario {
         }
 
         long start = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(10);
-        // Always a round unrecorded, whatever the warm-up: the peer is a fresh JVM, and its
-        // first requests would measure class loading and the interpreter.
-        schedule(c, open, 1, start, false);
-        awaitReplies(replies, open, start + 2 * SECOND);
-        start = Math.max(System.nanoTime(), start + SECOND);
+        // Unrecorded rounds for the warm-up, and always at least one: the peer is a fresh JVM,
+        // and its first requests would measure class loading, the interpreter and the JIT
+        // compiler, which on a 2-core machine takes a core of its own for seconds.
+        int warmRounds = (int) Math.max(1, Math.round(spec.warmup().toMillis() / 1000.0));
+        schedule(c, open, warmRounds, start, false);
+        awaitReplies(replies, (long) open * warmRounds, start + (warmRounds + 1) * SECOND);
+        start = Math.max(System.nanoTime(), start + warmRounds * SECOND);
         latencies.start();
         schedule(c, open, rounds, start, true);
         long sent = System.nanoTime();
