@@ -33,12 +33,13 @@ import org.slf4j.LoggerFactory;
  * {@link #release() releases} it, so no ftcp thread outlives the last open connection or
  * listener.
  *
- * <p>Request timeouts run on one {@link HashedWheelTimer} (thread {@code ftcp-timer-N}, started
- * on first use) rather than as event-loop scheduled tasks: adding and cancelling a wheel timeout
- * is a queue offer, where a scheduled task costs a priority-queue insert and removal on the event
- * loop for every request, which measured as a tenth of the event loop's time with 256 requests
- * in flight. The wheel ticks every {@value #TIMER_TICK_MS} ms, so a timeout fires up to that much
- * late; a request's timeout is a bound on waiting, not a precise clock.
+ * <p>Timeouts of asynchronous requests run on one {@link HashedWheelTimer} (thread
+ * {@code ftcp-timer-N}, started on first use) rather than as event-loop scheduled tasks. Each
+ * connection keeps at most one wheel timeout at a time, a sweep armed for the earliest deadline
+ * of its requests in flight (see {@code RealConn.armSweep}): with one wheel timeout per request,
+ * adding and cancelling it cost a tenth of the request path with 256 in flight. The wheel ticks
+ * every {@value #TIMER_TICK_MS} ms, so a timeout fires up to that much late; a request's timeout
+ * is a bound on waiting, not a precise clock.
  *
  * <p>Thread-safe.
  */

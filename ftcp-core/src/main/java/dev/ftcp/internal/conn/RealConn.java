@@ -112,7 +112,7 @@ final class RealConn implements Conn {
   private final SerialExecutor events;
   private final Bootstrap bootstrap; // client only
   private final Backoff backoff;
-  private final Runnable drainTask = this::drain;
+  private final Runnable drainTask = this::scheduledDrain;
   private final Runnable resumeTask = this::resumeCheck;
   private final Runnable onTerminated;
 
@@ -466,8 +466,37 @@ final class RealConn implements Conn {
    * Event loop: moves queued messages to the socket in batches, one flush at the end. Also
    * called when the channel has room again.
    */
+  /**
+   * Event loop: the drain task writers schedule. The flag stays set while it runs, so writers
+   * that publish meanwhile schedule nothing (no task, no wake-up of this loop per message);
+   * clearing it at the end and then looking at the ring once more picks up what they published.
+   * A writer that publishes after that look finds the flag clear and schedules the next task.
+   * What is found on that look is drained by a new task, so one busy connection cannot keep its
+   * event loop from the others.
+   */
+  private void scheduledDrain() {
+    drain();
+    drainScheduled.set(false); // volatile: ordered before the look at the ring below
+    if (ring.peek() != null && drainWouldProgress()
+        && drainScheduled.compareAndSet(false, true)) {
+      loop.execute(drainTask); // from the loop itself: queued, no wake-up
+    }
+  }
+
+  /**
+   * Event loop: whether a drain now would do something with what is in the ring: write it, or
+   * discard it once the connection has ended. Otherwise whatever ends the wait drains (the
+   * channel becoming ready or writable again).
+   */
+  private boolean drainWouldProgress() {
+    if (state >= CLOSED) {
+      return true;
+    }
+    Channel ch = channel;
+    return ch != null && !batchFailedOnChannel && !outputShut && ch.isWritable();
+  }
+
   void drain() {
-    drainScheduled.set(false); // before polling: a message published after this reschedules
     if (state >= CLOSED) {
       discardQueued();
       return;

@@ -10,7 +10,8 @@
  * event loop never blocks and never runs application code (state-listener calls and
  * {@code requestAsync} completions go to the callback executor). Timeouts of asynchronous
  * requests run on one shared wheel timer (thread {@code ftcp-timer-N}, 10 ms ticks), not on
- * the event loops.
+ * the event loops: one sweep per connection at a time, armed for the earliest deadline of its
+ * requests in flight, not one timeout per request.
  *
  * <h2>Write path: user thread → ring → event loop → one flush per batch</h2>
  *
@@ -26,6 +27,8 @@
  *      move messages ring → PendingWrites (≤ 32 KiB or 1024 messages), release their permits
  *      encode the whole batch into ONE pooled buffer, write it with one progressive promise
  *    flush once
+ *    clear "scheduled" only now (writers that published meanwhile scheduled nothing), look at
+ *    the ring once more: anything there gets a new drain task, queued from the loop itself
  *
  *  batch promise [event loop]
  *    success: drop the batch's messages from PendingWrites (the kernel has them)
@@ -45,9 +48,9 @@
  *    decoder, so only whole messages count as activity)
  *    FrameDecoder: every whole frame of the read, parsed straight from the cumulation (no
  *                  slice per frame); only the payload array and the Message are allocated
- *    repId matches a pending request?   complete it (sync: unpark the caller; async: cancel its
- *                                       wheel timeout, batch the completion for the callback
- *                                       executor)
+ *    repId matches a pending request?   complete it (sync: unpark the caller; async: batch the
+ *                                       completion for the callback executor; nothing to cancel,
+ *                                       the connection's sweep skips what is answered)
  *    readers open?                      append to every reader's buffer (fan-out): single-
  *                                       producer queue, plain stores, no compare-and-set
  *    else, not a completed reply        append to the backlog (given to the next reader)
