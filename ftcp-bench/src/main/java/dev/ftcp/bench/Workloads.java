@@ -70,7 +70,13 @@ public final class Workloads {
         List.of(
             ftcp(IdleScenario.scenario("ftcp", () -> new FtcpIdleClients(payload(SMALL)))),
             new Contender("raw Netty", "netty",
-                IdleScenario.scenario("netty", () -> new NettyIdleClients(payload(SMALL)))))));
+                IdleScenario.scenario("netty", () -> new NettyIdleClients(payload(SMALL)))),
+            // Half and half, to tell which side a difference comes from: ftcp's clients against
+            // the raw Netty peer, and raw Netty's clients against the ftcp peer.
+            new Contender("ftcp clients, raw Netty peer", "ftcp-clients",
+                IdleScenario.scenario("netty", () -> new FtcpIdleClients(payload(SMALL)))),
+            new Contender("raw Netty clients, ftcp peer", "ftcp-peer",
+                IdleScenario.scenario("ftcp", () -> new NettyIdleClients(payload(SMALL)))))));
     return all;
   }
 
