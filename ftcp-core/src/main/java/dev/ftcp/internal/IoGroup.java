@@ -51,7 +51,7 @@ public final class IoGroup {
   private static final AtomicInteger GROUP_IDS = new AtomicInteger();
 
   private static final Object LOCK = new Object();
-  public static final int TIMER_TICK_MS = 10;
+  static final int TIMER_TICK_MS = 10;
 
   private static MultiThreadIoEventLoopGroup group;
   private static int holders;

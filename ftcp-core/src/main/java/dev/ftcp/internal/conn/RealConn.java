@@ -28,7 +28,6 @@ import io.netty.channel.socket.DuplexChannel;
 import io.netty.handler.ssl.SslHandler;
 import io.netty.handler.timeout.IdleStateHandler;
 import io.netty.util.Timeout;
-import io.netty.util.TimerTask;
 import java.io.IOException;
 import java.io.InterruptedIOException;
 import java.lang.invoke.MethodHandles;
@@ -85,8 +84,6 @@ final class RealConn implements Conn {
   private static final int TIMED_OUT_MEMORY = 4096;
   /** A deadline that never comes: what {@link #deadlineAfter} gives for an endless timeout. */
   static final long NO_DEADLINE = Long.MAX_VALUE - 1;
-  /** Sweeps of overdue requests come at most this often per connection: one timer tick. */
-  private static final long SWEEP_SPACING_NANOS = TimeUnit.MILLISECONDS.toNanos(IoGroup.TIMER_TICK_MS);
   static final WriteBufferWaterMark WATER_MARK = new WriteBufferWaterMark(64 * 1024, 256 * 1024);
   private static final RealReader[] NO_READERS = new RealReader[0];
 
@@ -136,11 +133,11 @@ final class RealConn implements Conn {
   private final ConcurrentLinkedQueue<Long> timedOutOrder = new ConcurrentLinkedQueue<>();
   private final AtomicInteger timedOutCount = new AtomicInteger();
   private final List<PendingRequest> answeredAsync = new ArrayList<>(); // event loop
-  // The one wheel timeout that fails this connection's overdue asynchronous requests: see
-  // armSweep. sweepAt is when it is due (NO_DEADLINE: none is).
+  // The sweep of overdue asynchronous requests (see armSweep): sweepAt is when the earliest one
+  // armed is due (NO_DEADLINE: none is); sweepTimer the latest armed, cancelled at the end.
   private final AtomicLong sweepAt = new AtomicLong(NO_DEADLINE);
-  private final TimerTask sweepTask = t -> sweep();
   private volatile Timeout sweepTimer;
+  private final AtomicInteger sweepsArmed = new AtomicInteger(); // scheduled, not yet run
 
   // Lifecycle.
   private volatile int state = OPEN;
@@ -475,11 +472,15 @@ final class RealConn implements Conn {
    * event loop from the others.
    */
   private void scheduledDrain() {
-    drain();
-    drainScheduled.set(false); // volatile: ordered before the look at the ring below
+    try {
+      drain();
+    } finally {
+      drainScheduled.set(false); // volatile: ordered before the look at the ring below
+    }
+    // Queued from the loop itself, so no wake-up; refused only while ftcp shuts down.
     if (ring.peek() != null && drainWouldProgress()
-        && drainScheduled.compareAndSet(false, true)) {
-      loop.execute(drainTask); // from the loop itself: queued, no wake-up
+        && drainScheduled.compareAndSet(false, true) && !runOnLoop(drainTask)) {
+      drainScheduled.set(false);
     }
   }
 
@@ -880,8 +881,11 @@ final class RealConn implements Conn {
         return true;
       }
       if (sweepAt.compareAndSet(at, deadline)) {
-        Timeout t = IoGroup.schedule(sweepTask, Math.max(0, deadline - System.nanoTime()));
+        sweepsArmed.incrementAndGet();
+        Timeout t = IoGroup.schedule(timeout -> sweep(deadline),
+            Math.max(0, deadline - System.nanoTime()));
         if (t == null) {
+          sweepsArmed.decrementAndGet();
           return false;
         }
         sweepTimer = t;
@@ -891,13 +895,18 @@ final class RealConn implements Conn {
   }
 
   /**
-   * Timer thread: fails the asynchronous requests whose deadline has passed, then arms the next
-   * sweep for the earliest deadline left. {@link #sweepAt} is cleared first, so that a request
-   * registered during the scan either is seen by it or arms a sweep of its own. The scan is
-   * over the requests in flight, once per deadline reached, at most once per timer tick.
+   * Timer thread: the sweep armed for {@code armedAt}. Fails the asynchronous requests whose
+   * deadline has passed, then arms the next sweep for the earliest deadline left. It clears
+   * {@link #sweepAt} only if it is still the sweep that value names, and before scanning, so
+   * that a request registered during the scan either is seen by it or arms a sweep of its own;
+   * a sweep that an earlier one superseded scans too, and its re-arming is absorbed by the one
+   * armed already, so sweeps never pile up. The scan is over the requests in flight, once per
+   * deadline reached; the wheel runs a sweep at its next tick at the soonest, so at most once
+   * per tick, and a timeout fires at most a tick late.
    */
-  private void sweep() {
-    sweepAt.set(NO_DEADLINE);
+  private void sweep(long armedAt) {
+    sweepsArmed.decrementAndGet();
+    sweepAt.compareAndSet(armedAt, NO_DEADLINE);
     long now = System.nanoTime();
     long next = NO_DEADLINE;
     for (PendingRequest p : requests.values()) {
@@ -915,7 +924,7 @@ final class RealConn implements Conn {
       }
     }
     if (next != NO_DEADLINE && !isTerminal()) {
-      armSweep(Math.max(next, now + SWEEP_SPACING_NANOS));
+      armSweep(next); // due in under a tick: the wheel runs it at the next tick, not sooner
     }
   }
 
@@ -1220,6 +1229,11 @@ final class RealConn implements Conn {
 
   CompletableFuture<Void> terminated() {
     return terminated;
+  }
+
+  /** Sweeps of overdue requests scheduled and not yet run (for tests). */
+  int sweepsArmed() {
+    return sweepsArmed.get();
   }
 
   // ---------------------------------------------------------------------------------------
