@@ -12,12 +12,14 @@ import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoop;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.Objects;
 import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
@@ -107,12 +109,40 @@ final class RealListener implements Listener {
     }
     accepted.add(conn);
     if (acceptedSize.incrementAndGet() >= options.acceptQueueDepth()) {
-      paused = true;
-      serverChannel.config().setAutoRead(false);
+      updateReading();
     }
     acceptors.wakeAll();
     if (closed.get()) {
       drainUnaccepted(); // close() may have swept before this connection was added
+    }
+  }
+
+  /**
+   * Any thread: pauses reading the server socket while the accept queue is full, resumes it
+   * once it is not. The decision runs on the server channel's event loop, one at a time, and
+   * reads the queue's size after publishing {@link #paused}: an {@code accept} that took a
+   * connection and then read {@code paused} still false either is seen by that read of the
+   * size, or finds {@code paused} set and asks again. Deciding where the size changes instead
+   * (offers on the children's event loops, takes on application threads) let a pause land
+   * after the take that should have undone it, and nothing resumed the socket again.
+   */
+  private void updateReading() {
+    EventLoop loop = serverChannel.eventLoop();
+    if (!loop.inEventLoop()) {
+      try {
+        loop.execute(this::updateReading);
+      } catch (RejectedExecutionException e) {
+        // shutting down: nothing more to accept
+      }
+      return;
+    }
+    for (;;) {
+      boolean full = acceptedSize.get() >= options.acceptQueueDepth();
+      if (full == paused) {
+        return;
+      }
+      paused = full;
+      serverChannel.config().setAutoRead(!full);
     }
   }
 
@@ -137,8 +167,7 @@ final class RealListener implements Listener {
       if (c != null) {
         int left = acceptedSize.decrementAndGet();
         if (paused && left < options.acceptQueueDepth()) {
-          paused = false;
-          serverChannel.config().setAutoRead(true);
+          updateReading();
         }
         return c;
       }
