@@ -33,7 +33,8 @@ class WriteTest {
   @Test
   void lockStepPingPongNeverLeavesAMessageInTheQueue() throws Exception {
     int rounds = 20_000;
-    try (Pair p = Pair.open(); Reader client = p.client.reader(); Reader server = p.server.reader()) {
+    try (Pair p = Pair.open(); Reader client = p.client.reader();
+        Reader server = p.server.reader()) {
       byte[] body = new byte[8];
       for (int i = 0; i < rounds; i++) {
         p.client.write(Message.of(body));

@@ -9,9 +9,10 @@ import java.util.concurrent.CompletableFuture;
 /**
  * A request waiting for its reply. Whoever removes it from the connection's map of pending
  * requests (the event loop on a reply, the connection's sweep of overdue requests, or the end
- * of the connection) owns its completion, so it completes exactly once. A synchronous request's future is completed on the
- * event loop (nothing but the waiting caller is attached to it); an asynchronous one's on the
- * callback executor, because the application attaches its own stages.
+ * of the connection) owns its completion, so it completes exactly once. A synchronous
+ * request's future is completed on the event loop (nothing but the waiting caller is attached
+ * to it); an asynchronous one's on the callback executor, because the application attaches its
+ * own stages.
  */
 final class PendingRequest {
   final long id;

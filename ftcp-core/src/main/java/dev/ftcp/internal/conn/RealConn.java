@@ -460,10 +460,6 @@ final class RealConn implements Conn {
   }
 
   /**
-   * Event loop: moves queued messages to the socket in batches, one flush at the end. Also
-   * called when the channel has room again.
-   */
-  /**
    * Event loop: the drain task writers schedule. The flag stays set while it runs, so writers
    * that publish meanwhile schedule nothing (no task, no wake-up of this loop per message);
    * clearing it at the end and then looking at the ring once more picks up what they published.
@@ -497,6 +493,10 @@ final class RealConn implements Conn {
     return ch != null && !batchFailedOnChannel && !outputShut && ch.isWritable();
   }
 
+  /**
+   * Event loop: moves queued messages to the socket in batches, one flush at the end. Also
+   * called when the channel is ready or has room again.
+   */
   void drain() {
     if (state >= CLOSED) {
       discardQueued();
