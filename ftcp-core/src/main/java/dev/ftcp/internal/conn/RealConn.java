@@ -490,7 +490,16 @@ final class RealConn implements Conn {
       return true;
     }
     Channel ch = channel;
-    return ch != null && !batchFailedOnChannel && !outputShut && ch.isWritable();
+    return ch != null && mayWriteOn(ch);
+  }
+
+  /**
+   * Event loop: whether a batch may be written on {@code ch} now. Not after a write on it failed
+   * (the channel is broken and being closed, see batchDone: writing on would fail at once again,
+   * and forever if the channel still looks writable), nor once close() has ended our direction.
+   */
+  private boolean mayWriteOn(Channel ch) {
+    return !batchFailedOnChannel && !outputShut && ch.isWritable();
   }
 
   /**
@@ -507,9 +516,7 @@ final class RealConn implements Conn {
       return; // dialing: the ring keeps what was written
     }
     boolean wrote = false;
-    // A write that failed means the channel is broken (it is being closed, see batchDone):
-    // writing on would fail at once again, and forever if the channel still looks writable.
-    while (!batchFailedOnChannel && !outputShut && ch.isWritable()) {
+    while (mayWriteOn(ch)) {
       int start = pending.written();
       int count = 0;
       int bytes = 0;
