@@ -12,9 +12,12 @@ import java.util.concurrent.CompletableFuture;
  * <p>A client connection ({@link Ftcp#dial}) redials by itself when the link breaks and keeps
  * what was written until it can be sent; a server connection ({@link Listener#accept}) does not.
  *
- * <p>Thread-safe: every method may be called from any number of threads. Blocking methods
- * ({@code write}, {@code request}, {@code close}) throw {@link IllegalStateException} when
- * called on one of ftcp's own I/O threads, where blocking would deadlock.
+ * <p>Thread-safe: every method may be called from any number of threads. Application code runs
+ * on one of ftcp's own I/O threads only when it gives a direct callback executor
+ * ({@link Options.Builder#callbackExecutor}); there a call that would wait throws
+ * {@link IllegalStateException} instead, since waiting would deadlock the thread it waits for:
+ * {@code request} always, {@code write} and {@code requestAsync} when the write queue is full.
+ * {@code close} there returns without waiting for the linger.
  */
 public interface Conn extends AutoCloseable {
 
@@ -27,6 +30,8 @@ public interface Conn extends AutoCloseable {
    * @throws IllegalArgumentException for a null message, a payload too long for the frame
    *     size, or an ID or RepID outside 0..2^56-1; nothing is queued
    * @throws FtcpTimeoutException when the write deadline passes while blocked
+   * @throws IllegalStateException when the write queue is full and this is an ftcp I/O thread
+   *     (a callback of a direct callback executor), where waiting would deadlock
    * @throws ConnectionClosedException when the connection is closed, has failed, or gave up
    */
   long write(Message msg) throws IOException;
@@ -50,11 +55,12 @@ public interface Conn extends AutoCloseable {
   /**
    * As {@link #request}, without blocking: the future completes with the reply, or
    * exceptionally with {@link FtcpTimeoutException} or {@link ConnectionClosedException}. It is
-   * completed on the callback executor ({@link Options.Builder#callbackExecutor}), never on an
-   * I/O thread. Blocks only while the write queue is full.
+   * completed on the callback executor ({@link Options.Builder#callbackExecutor}): never on an
+   * I/O thread, unless that executor is a direct one. Blocks only while the write queue is full.
    *
    * @throws IllegalArgumentException as {@link #write}
-   * @throws IllegalStateException when a request with the same ID is already in flight
+   * @throws IllegalStateException when a request with the same ID is already in flight, or as
+   *     {@link #write} when the write queue is full on an ftcp I/O thread
    */
   CompletableFuture<Message> requestAsync(Message msg, Duration timeout) throws IOException;
 

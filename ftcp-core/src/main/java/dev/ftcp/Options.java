@@ -333,12 +333,21 @@ public final class Options {
 
     /**
      * Runs what belongs to the application: state listener calls, {@code requestAsync} and
-     * {@code readAsync} completions, never on an I/O thread. Default: ftcp's own pool of
-     * max(2, available processors) daemon threads named {@code ftcp-callback-…}, started with
-     * the first connection or listener and stopped with the last (a completion that races the
-     * last close runs on {@link java.util.concurrent.ForkJoinPool#commonPool()}). Callbacks may
-     * block briefly; one that blocks for long holds up others on this pool, so give such work its
-     * own executor.
+     * {@code readAsync} completions. Default: ftcp's own pool of max(2, available processors)
+     * daemon threads named {@code ftcp-callback-…}, started with the first connection or
+     * listener and stopped with the last (a completion that races the last close runs on
+     * {@link java.util.concurrent.ForkJoinPool#commonPool()}). Callbacks may block briefly; one
+     * that blocks for long holds up others on this pool, so give such work its own executor.
+     *
+     * <p>A direct executor ({@code Runnable::run}) runs each callback where it arises, mostly
+     * on the connection's I/O thread, as a Netty handler runs: no thread hand-off per
+     * completion, which is what a server answering many connections with {@code readAsync}, or
+     * a pipelined {@code requestAsync} client, spends most of its time on (see
+     * docs/BENCHMARKS.md). Such callbacks must not block: they hold up every connection on that
+     * thread. There {@code write} and {@code requestAsync} queue as usual but throw
+     * {@link IllegalStateException} instead of waiting when the write queue is full, and calls
+     * that always wait ({@code request}, {@code Reader.read}, {@code Listener.accept}) throw.
+     * Timed-out requests complete on ftcp's timer thread.
      */
     public Builder callbackExecutor(Executor e) {
       callbackExecutor = Objects.requireNonNull(e, "callbackExecutor");

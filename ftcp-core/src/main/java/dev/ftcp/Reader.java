@@ -34,7 +34,8 @@ public interface Reader extends AutoCloseable {
 
   /**
    * The next message, without blocking or holding a thread: the future completes with it on the
-   * callback executor ({@link Options.Builder#callbackExecutor}), never on an I/O thread, or
+   * callback executor ({@link Options.Builder#callbackExecutor}: never on an I/O thread, unless
+   * that executor is a direct one; a message already buffered completes it at once), or
    * exceptionally with {@link ConnectionClosedException} when this reader is closed or the
    * connection ends first. Each call takes one message; blocking and asynchronous reads of one
    * reader share its messages in arrival order, each message going to exactly one of them.

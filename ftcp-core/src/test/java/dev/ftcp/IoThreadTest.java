@@ -4,25 +4,33 @@ import dev.ftcp.testing.NettyLeakCheck;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.ftcp.testing.Pair;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
- * Blocking calls on an ftcp I/O thread would deadlock it, so they throw. The only way
- * application code reaches an I/O thread is a direct callback executor, which this test uses.
+ * Application code on an ftcp I/O thread: the only way it gets there is a direct callback
+ * executor, which these tests use. Calls that would wait throw, since waiting would deadlock
+ * the thread waited for; writes queue while there is room.
  */
 @Timeout(30)
 class IoThreadTest {
   @RegisterExtension static final NettyLeakCheck LEAKS = new NettyLeakCheck();
 
+  private static final Duration WAIT = Duration.ofSeconds(10);
 
   @Test
   void blockingCallsOnAnIoThreadThrowIllegalState() throws Exception {
     CompletableFuture<String> thread = new CompletableFuture<>();
-    CompletableFuture<Throwable> write = new CompletableFuture<>();
     CompletableFuture<Throwable> read = new CompletableFuture<>();
     CompletableFuture<Throwable> request = new CompletableFuture<>();
     CompletableFuture<Throwable> accept = new CompletableFuture<>();
@@ -33,7 +41,6 @@ class IoThreadTest {
             @Override
             public void connected(Conn c) {
               thread.complete(Thread.currentThread().getName());
-              write.complete(caught(() -> c.write(Message.of("x"))));
               read.complete(caught(() -> c.reader().read()));
               request.complete(caught(() -> c.request(Message.of("x"), Duration.ofSeconds(1))));
               accept.complete(caught(l::accept));
@@ -42,7 +49,7 @@ class IoThreadTest {
           .build();
       try (Conn c = Ftcp.dial(Pair.address(l), direct)) {
         assertThat(thread.get()).startsWith("ftcp-io-");
-        for (CompletableFuture<Throwable> f : java.util.List.of(write, read, request, accept)) {
+        for (CompletableFuture<Throwable> f : List.of(read, request, accept)) {
           assertThat(f.get()).isInstanceOf(IllegalStateException.class)
               .hasMessageContaining("I/O thread");
         }
@@ -50,14 +57,135 @@ class IoThreadTest {
     }
   }
 
+  /**
+   * On the connection's own I/O thread nothing drains the queue until the callback returns, so
+   * the fifth write to a queue of four must throw rather than wait; the four queued go out.
+   */
+  @Test
+  void writesOnAnIoThreadQueueWhileThereIsRoomAndThrowWhenTheQueueIsFull() throws Exception {
+    CompletableFuture<List<Object>> outcomes = new CompletableFuture<>();
+    try (Listener l = Ftcp.listen("127.0.0.1:0")) {
+      Options direct = Options.builder()
+          .callbackExecutor(Runnable::run)
+          .writeQueueDepth(4)
+          .stateListener(new ConnStateListener() {
+            @Override
+            public void connected(Conn c) {
+              List<Object> out = new ArrayList<>();
+              for (int i = 1; i <= 4; i++) {
+                int n = i;
+                out.add(caughtOrValue(() -> c.write(Message.of("m" + n))));
+              }
+              out.add(caughtOrValue(() -> c.write(Message.of("m5"))));
+              out.add(caughtOrValue(() -> c.requestAsync(Message.of("r"), WAIT)));
+              outcomes.complete(out);
+            }
+          })
+          .build();
+      try (Conn c = Ftcp.dial(Pair.address(l), direct);
+          Conn server = l.accept(WAIT);
+          Reader r = server.reader()) {
+        List<Object> out = outcomes.get(10, TimeUnit.SECONDS);
+        assertThat(out.subList(0, 4)).containsExactly(1L, 2L, 3L, 4L);
+        for (Object full : out.subList(4, 6)) {
+          assertThat(full).isInstanceOf(IllegalStateException.class);
+          assertThat(((Throwable) full).getMessage())
+              .contains("full write queue (4 messages)", "I/O thread");
+        }
+        for (int i = 1; i <= 4; i++) {
+          assertThat(r.read(WAIT).text()).isEqualTo("m" + i);
+        }
+        // The refused ones were not queued, and the connection goes on working.
+        c.write(Message.of("after"));
+        assertThat(r.read(WAIT).text()).isEqualTo("after");
+      }
+    }
+  }
+
+  /**
+   * What a direct executor is for: a server answering with {@code readAsync} and a client
+   * keeping requests in flight with {@code requestAsync}, both entirely on I/O threads. Every
+   * request gets its own reply, in a window of 32 chains of 300 requests each.
+   */
+  @Test
+  void directCallbacksChainReadsRepliesAndRequestsOnTheIoThreads() throws Exception {
+    Options direct = Options.builder().callbackExecutor(Runnable::run).build();
+    int chains = 32;
+    int perChain = 300;
+    try (Pair p = Pair.open(direct, direct); Reader r = p.server.reader()) {
+      Set<String> threads = ConcurrentHashMap.newKeySet();
+      echo(p.server, r, threads);
+      AtomicInteger wrong = new AtomicInteger();
+      List<CompletableFuture<Integer>> done = new ArrayList<>();
+      for (int c = 0; c < chains; c++) {
+        CompletableFuture<Integer> chain = new CompletableFuture<>();
+        done.add(chain);
+        request(p.client, c, 0, perChain, chain, wrong, threads);
+      }
+      for (CompletableFuture<Integer> chain : done) {
+        assertThat(chain.get(20, TimeUnit.SECONDS)).isEqualTo(perChain);
+      }
+      assertThat(wrong).hasValue(0);
+      assertThat(threads).isNotEmpty().allMatch(t -> t.startsWith("ftcp-io-"));
+      assertThat(p.server.stats().messagesIn()).isEqualTo((long) chains * perChain);
+    }
+  }
+
+  /** Sends request {@code i} of chain {@code c}; its reply sends the next, from the callback. */
+  private static void request(Conn conn, int c, int i, int n, CompletableFuture<Integer> chain,
+      AtomicInteger wrong, Set<String> threads) {
+    if (i == n) {
+      chain.complete(n);
+      return;
+    }
+    String text = c + "/" + i;
+    try {
+      conn.requestAsync(Message.of(text), WAIT).whenComplete((reply, e) -> {
+        if (e != null) {
+          chain.completeExceptionally(e);
+          return;
+        }
+        if (i > 0) { // the first was asked from the test thread, which may see its reply first
+          threads.add(Thread.currentThread().getName());
+        }
+        if (!reply.text().equals(text.toUpperCase())) {
+          wrong.incrementAndGet();
+        }
+        request(conn, c, i + 1, n, chain, wrong, threads);
+      });
+    } catch (Exception e) {
+      chain.completeExceptionally(e);
+    }
+  }
+
+  /** Answers every message with its text in upper case, reading with readAsync. */
+  private static void echo(Conn conn, Reader r, Set<String> threads) {
+    r.readAsync().whenComplete((m, e) -> {
+      if (e != null) {
+        return; // the end of the test
+      }
+      threads.add(Thread.currentThread().getName());
+      try {
+        conn.write(m.reply(m.text().toUpperCase().getBytes(StandardCharsets.UTF_8)));
+      } catch (Exception writeFailed) {
+        return;
+      }
+      echo(conn, r, threads);
+    });
+  }
+
   interface Call {
     Object run() throws Exception;
   }
 
   private static Throwable caught(Call call) {
+    Object o = caughtOrValue(call);
+    return o instanceof Throwable ? (Throwable) o : null;
+  }
+
+  private static Object caughtOrValue(Call call) {
     try {
-      call.run();
-      return null;
+      return call.run();
     } catch (Throwable t) {
       return t;
     }

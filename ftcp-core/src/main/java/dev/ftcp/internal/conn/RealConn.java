@@ -393,8 +393,7 @@ final class RealConn implements Conn {
   @Override
   public long write(Message msg) throws IOException {
     check(msg);
-    IoGroup.checkMayBlock("Conn.write");
-    acquire();
+    acquire("Conn.write");
     long id = msg.id() != 0 ? msg.id() : seq.incrementAndGet();
     ring.publish(msg, id);
     scheduleDrain();
@@ -402,8 +401,8 @@ final class RealConn implements Conn {
   }
 
   /** Queues a message whose ID is already decided (requests). */
-  private void enqueue(Message msg, long id) throws IOException {
-    acquire();
+  private void enqueue(Message msg, long id, String call) throws IOException {
+    acquire(call);
     ring.publish(msg, id);
     scheduleDrain();
   }
@@ -427,8 +426,14 @@ final class RealConn implements Conn {
     }
   }
 
-  /** Takes a ring permit, parking while the ring is full. */
-  private void acquire() throws IOException {
+  /**
+   * Takes a ring permit, parking while the ring is full. On an ftcp I/O thread (a callback run
+   * by a direct callback executor) it does not park: waiting there would keep the event loop
+   * from draining the ring it waits for, so a full ring throws instead.
+   *
+   * @param call the public call, for the error
+   */
+  private void acquire(String call) throws IOException {
     for (;;) {
       if (state != OPEN) {
         throw closedException();
@@ -439,6 +444,12 @@ final class RealConn implements Conn {
           throw closedException();
         }
         return;
+      }
+      if (IoGroup.onIoThread()) {
+        throw new IllegalStateException(call + " would wait for room in the full write queue ("
+            + options.writeQueueDepth() + " messages), and it was called on the ftcp I/O thread "
+            + Thread.currentThread().getName() + ", which waiting would deadlock; write from an "
+            + "application thread, or keep fewer messages in flight");
       }
       long deadline = writeDeadline;
       if (deadline != Long.MAX_VALUE && System.nanoTime() - deadline >= 0) {
@@ -844,7 +855,7 @@ final class RealConn implements Conn {
   public Message request(Message msg, Duration timeout) throws IOException {
     Objects.requireNonNull(timeout, "timeout");
     IoGroup.checkMayBlock("Conn.request");
-    PendingRequest p = send(msg, false, timeout);
+    PendingRequest p = send(msg, false, timeout, "Conn.request");
     try {
       return p.future.get(Math.max(0, timeout.toNanos()), TimeUnit.NANOSECONDS);
     } catch (TimeoutException e) {
@@ -866,8 +877,7 @@ final class RealConn implements Conn {
   public CompletableFuture<Message> requestAsync(Message msg, Duration timeout)
       throws IOException {
     Objects.requireNonNull(timeout, "timeout");
-    IoGroup.checkMayBlock("Conn.requestAsync");
-    PendingRequest p = send(msg, true, timeout);
+    PendingRequest p = send(msg, true, timeout, "Conn.requestAsync");
     if (p.deadline != NO_DEADLINE && !armSweep(p.deadline)) {
       failRequest(p); // the connection ended meanwhile, and with it the timer
     }
@@ -935,7 +945,8 @@ final class RealConn implements Conn {
     }
   }
 
-  private PendingRequest send(Message msg, boolean async, Duration timeout) throws IOException {
+  private PendingRequest send(Message msg, boolean async, Duration timeout, String call)
+      throws IOException {
     check(msg);
     long id = msg.id() != 0 ? msg.id() : seq.incrementAndGet();
     PendingRequest p = new PendingRequest(id, async, timeout);
@@ -943,7 +954,7 @@ final class RealConn implements Conn {
       throw new IllegalStateException("a request with ID " + id + " is already in flight");
     }
     try {
-      enqueue(msg, id);
+      enqueue(msg, id, call);
     } catch (IOException | RuntimeException e) {
       requests.remove(id, p);
       throw e;

@@ -7,8 +7,10 @@
  * open connection and listener and shut down when the last one closes. A connection is pinned
  * to one event loop for its whole life, across redials, so all of its socket-side state is
  * confined to that thread and needs no lock. Application threads never touch the socket; the
- * event loop never blocks and never runs application code (state-listener calls and
- * {@code requestAsync} completions go to the callback executor). Timeouts of asynchronous
+ * event loop never blocks and runs application code only through a direct callback executor
+ * (state-listener calls and {@code requestAsync}/{@code readAsync} completions go to the
+ * callback executor); such code may write, but a write that finds the ring full throws
+ * instead of parking the loop that would empty it. Timeouts of asynchronous
  * requests run on one shared wheel timer (thread {@code ftcp-timer-N}, 10 ms ticks), not on
  * the event loops: one sweep per connection at a time, armed for the earliest deadline of its
  * requests in flight, not one timeout per request.
