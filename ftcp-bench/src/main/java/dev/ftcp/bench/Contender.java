@@ -1,16 +1,33 @@
 package dev.ftcp.bench;
 
 /**
- * A named implementation of a workload: ftcp itself or a baseline.
+ * A named implementation of a workload: ftcp itself (in one of its configurations) or a
+ * baseline.
  *
  * @param name the column it shows under, e.g. "raw Netty, frame per buffer"
- * @param key a stable short name for the JSON and {@code --only}, e.g. "netty-frame"
+ * @param key a stable short name for the JSON and {@code --contenders}, e.g. "netty-frame"
  * @param scenario what runs
+ * @param ftcp whether this is ftcp under test, which the table compares with every baseline
  */
-public record Contender(String name, String key, Scenario scenario) {
+public record Contender(String name, String key, Scenario scenario, boolean ftcp) {
   public static final String FTCP = "ftcp";
 
+  /** A baseline. */
+  public Contender(String name, String key, Scenario scenario) {
+    this(name, key, scenario, false);
+  }
+
+  /** ftcp with its defaults. */
+  public static Contender ftcpDefault(Scenario s) {
+    return new Contender("ftcp", FTCP, s, true);
+  }
+
+  /** ftcp configured otherwise: {@code key} starts with "ftcp-". */
+  public static Contender ftcpVariant(String name, String key, Scenario s) {
+    return new Contender(name, key, s, true);
+  }
+
   public boolean isFtcp() {
-    return FTCP.equals(key);
+    return ftcp;
   }
 }

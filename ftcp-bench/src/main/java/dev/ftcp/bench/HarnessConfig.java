@@ -13,6 +13,8 @@ import java.util.Locale;
  *
  * @param duration how long each scenario is measured
  * @param warmup how long each scenario runs before it is measured
+ * @param idleWarmup the same for the idle workload, whose fresh peer JVM and 10,000
+ *     requests a second take far longer than a flat-out workload to reach compiled code
  * @param runs how many times each scenario runs; the median is reported
  * @param smoke whether this is the short CI run (nothing about speed is asserted)
  * @param only workload ids (or prefixes of them) to run; empty runs all
@@ -24,6 +26,7 @@ import java.util.Locale;
 public record HarnessConfig(
     Duration duration,
     Duration warmup,
+    Duration idleWarmup,
     int runs,
     boolean smoke,
     List<String> only,
@@ -38,6 +41,7 @@ public record HarnessConfig(
       "",
       "  --duration D     measure each scenario this long (5s; 500ms, 2m, or seconds)",
       "  --warmup D       run each scenario this long before measuring (2s)",
+      "  --idle-warmup D  the idle workload's warm-up, in rounds of its requests (20s)",
       "  --runs N         run everything N times, alternating, and report medians (3)",
       "  --smoke          short CI run: 0.5 s per scenario, 1 run, few connections",
       "  --only W[,W..]   only these workloads (an id or a prefix: oneway, rr-1, idle ...)",
@@ -51,6 +55,7 @@ public record HarnessConfig(
     boolean smoke = Arrays.asList(args).contains("--smoke");
     Duration duration = smoke ? Duration.ofMillis(500) : Duration.ofSeconds(5);
     Duration warmup = smoke ? Duration.ofMillis(200) : Duration.ofSeconds(2);
+    Duration idleWarmup = smoke ? Duration.ofMillis(200) : Duration.ofSeconds(20);
     int runs = smoke ? 1 : 3;
     List<String> only = new ArrayList<>();
     List<String> contenders = new ArrayList<>();
@@ -67,6 +72,9 @@ public record HarnessConfig(
           break;
         case "--warmup":
           warmup = parseDuration(a, value(args, ++i, a));
+          break;
+        case "--idle-warmup":
+          idleWarmup = parseDuration(a, value(args, ++i, a));
           break;
         case "--runs":
           runs = parsePositive(a, value(args, ++i, a));
@@ -90,7 +98,7 @@ public record HarnessConfig(
           throw new IllegalArgumentException("unknown option " + a + "\n" + USAGE);
       }
     }
-    return new HarnessConfig(duration, warmup, runs, smoke, List.copyOf(only),
+    return new HarnessConfig(duration, warmup, idleWarmup, runs, smoke, List.copyOf(only),
         List.copyOf(contenders), json, fanIn, idle);
   }
 
@@ -115,9 +123,10 @@ public record HarnessConfig(
   }
 
   /** The spec a workload runs with here: its own settings, with this run's times. */
-  public RunSpec scale(RunSpec spec) {
-    return new RunSpec(warmup, duration, spec.payloadSize(), spec.tls(), spec.connections(),
-        spec.outstanding());
+  public RunSpec scale(Workload w) {
+    RunSpec spec = w.spec();
+    return new RunSpec(w.id().equals("idle") ? idleWarmup : warmup, duration, spec.payloadSize(),
+        spec.tls(), spec.connections(), spec.outstanding());
   }
 
   private static String value(String[] args, int i, String flag) {

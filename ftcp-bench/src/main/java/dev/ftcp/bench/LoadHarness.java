@@ -74,7 +74,8 @@ public final class LoadHarness {
     Map<String, String> machine = machine();
     out.println("ftcp-bench: " + workloads.size() + " workload(s), " + config.runs()
         + " run(s), " + config.warmup().toMillis() + " ms warm-up + "
-        + config.duration().toMillis() + " ms each" + (config.smoke() ? " (smoke)" : ""));
+        + config.duration().toMillis() + " ms each (idle: " + config.idleWarmup().toMillis()
+        + " ms warm-up)" + (config.smoke() ? " (smoke)" : ""));
     out.println("machine: " + machine);
     long limit = Fds.limit();
     if (limit >= 0 && limit < 2L * config.idleConnections() + Fds.RESERVE
@@ -100,7 +101,7 @@ public final class LoadHarness {
           if (!config.runs(o.contender)) {
             continue;
           }
-          RunSpec spec = config.scale(w.spec());
+          RunSpec spec = config.scale(w);
           Duration grace = config.smoke() ? SMOKE_GRACE
               : w.id().equals("idle") ? IDLE_GRACE : GRACE;
           Result r = runOne(o.contender, spec, grace);

@@ -5,7 +5,7 @@ import java.util.Arrays;
 
 /**
  * {@code java -jar ftcp-bench.jar}: the load harness; {@code ... jmh [options]}: the JMH
- * microbenchmarks (the same as {@code org.openjdk.jmh.Main}); {@code ... peer ftcp|netty}: the
+ * microbenchmarks (the same as {@code org.openjdk.jmh.Main}); {@code ... peer ftcp|ftcp-direct|netty}: the
  * child process of the idle workload, not for people.
  */
 public final class Main {

@@ -29,32 +29,38 @@ final class Report {
   }
 
   /**
-   * One table: a row per workload, metric and baseline, with ftcp's median, the baseline's
-   * median and ftcp ÷ baseline. Failures and notes follow the table.
+   * One table: a row per workload, metric, ftcp configuration and baseline, with ftcp's
+   * median, the baseline's median and ftcp ÷ baseline. Failures and notes follow the table.
    */
   void printTable(PrintStream out) {
     List<String[]> rows = new ArrayList<>();
-    rows.add(new String[] {"workload", "metric", "ftcp", "baseline", "baseline value",
+    rows.add(new String[] {"workload", "metric", "ftcp", "", "baseline", "baseline value",
         "ftcp ÷ baseline"});
     List<String> remarks = new ArrayList<>();
     for (Map.Entry<Workload, List<Outcome>> e : outcomes.entrySet()) {
       Workload w = e.getKey();
-      Outcome ftcp = e.getValue().get(0);
+      List<Outcome> subjects = subjects(e.getValue());
+      List<Outcome> baselines = e.getValue().subList(subjects.size(), e.getValue().size());
       boolean firstOfWorkload = true;
       for (Metric metric : w.metrics()) {
-        double f = ftcp.median(metric);
         boolean firstOfMetric = true;
-        for (Outcome b : e.getValue().subList(1, e.getValue().size())) {
-          double v = b.median(metric);
-          rows.add(new String[] {
-              firstOfWorkload ? w.id() : "",
-              firstOfMetric ? metric.label() : "",
-              firstOfMetric ? metric.format(f) : "",
-              b.contender.name(),
-              metric.format(v),
-              ratio(f, v)});
-          firstOfWorkload = false;
-          firstOfMetric = false;
+        for (Outcome ftcp : subjects) {
+          double f = ftcp.median(metric);
+          boolean firstOfSubject = true;
+          for (Outcome b : baselines) {
+            double v = b.median(metric);
+            rows.add(new String[] {
+                firstOfWorkload ? w.id() : "",
+                firstOfMetric ? metric.label() : "",
+                firstOfSubject ? ftcp.contender.key() : "",
+                firstOfSubject ? metric.format(f) : "",
+                b.contender.name(),
+                metric.format(v),
+                ratio(f, v)});
+            firstOfWorkload = false;
+            firstOfMetric = false;
+            firstOfSubject = false;
+          }
         }
       }
       for (Outcome o : e.getValue()) {
@@ -75,13 +81,13 @@ final class Report {
     out.println();
     out.println("ftcp-bench  " + date + "  " + machineLine());
     out.println("ratios are ftcp ÷ baseline: above 1 is better for rates and connections, "
-        + "below 1 for latency and heap");
+        + "below 1 for latency and heap; ftcp-direct is ftcp with callbackExecutor(Runnable::run)");
     out.println();
     for (int i = 0; i < rows.size(); i++) {
       StringBuilder line = new StringBuilder();
       for (int c = 0; c < widths.length; c++) {
         String cell = rows.get(i)[c];
-        boolean right = c == 2 || c >= 4;
+        boolean right = c == 3 || c >= 5;
         line.append(right ? pad(cell, widths[c], true) : pad(cell, widths[c], false));
         line.append(c < widths.length - 1 ? "  " : "");
       }
@@ -109,6 +115,7 @@ final class Report {
     j.object("config")
         .field("durationMs", config.duration().toMillis())
         .field("warmupMs", config.warmup().toMillis())
+        .field("idleWarmupMs", config.idleWarmup().toMillis())
         .field("runs", config.runs())
         .field("smoke", config.smoke())
         .field("fanInConnections", config.fanInConnections())
@@ -118,6 +125,7 @@ final class Report {
     for (Map.Entry<Workload, List<Outcome>> e : outcomes.entrySet()) {
       Workload w = e.getKey();
       Outcome ftcp = e.getValue().get(0);
+      List<Outcome> subjects = subjects(e.getValue());
       j.object(null).field("id", w.id()).field("title", w.title());
       j.array("metrics");
       w.metrics().forEach(m -> j.field(null, m.jsonName()));
@@ -129,9 +137,18 @@ final class Report {
         o.medians().forEach((m, v) -> j.field(m.jsonName(), v));
         j.endObject();
         if (!o.contender.isFtcp()) {
-          j.object("ftcpRatio");
+          j.object("ftcpRatio"); // ftcp with its defaults ÷ this baseline
           for (Metric m : w.metrics()) {
             j.field(m.jsonName(), ftcp.median(m) / o.median(m));
+          }
+          j.endObject();
+          j.object("ratios"); // each ftcp configuration ÷ this baseline
+          for (Outcome s : subjects) {
+            j.object(s.contender.key());
+            for (Metric m : w.metrics()) {
+              j.field(m.jsonName(), s.median(m) / o.median(m));
+            }
+            j.endObject();
           }
           j.endObject();
         }
@@ -160,6 +177,15 @@ final class Report {
       Files.createDirectories(parent);
     }
     Files.writeString(path, j + "\n", StandardCharsets.UTF_8);
+  }
+
+  /** The leading ftcp outcomes of a workload: its defaults, then other configurations. */
+  private static List<Outcome> subjects(List<Outcome> all) {
+    int n = 0;
+    while (n < all.size() && all.get(n).contender.isFtcp()) {
+      n++;
+    }
+    return all.subList(0, n);
   }
 
   private String machineLine() {

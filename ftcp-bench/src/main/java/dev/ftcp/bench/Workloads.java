@@ -45,6 +45,7 @@ public final class Workloads {
         spec(SMALL, false, 1, 1),
         List.of(
             ftcp(FtcpScenarios.requestReply()),
+            direct(FtcpScenarios.requestReplyDirect()),
             new Contender("raw Netty ping-pong", "netty-pingpong", NettyRequestReply.scenario()),
             new Contender("JeroMQ REQ/REP", "jeromq-reqrep", Zmq.reqRep()))));
     all.add(new Workload("rr-256", "request/reply, 256 outstanding, 1 connection, 64 B",
@@ -52,6 +53,7 @@ public final class Workloads {
         spec(SMALL, false, 1, 256),
         List.of(
             ftcp(FtcpScenarios.requestReply()),
+            direct(FtcpScenarios.requestReplyDirect()),
             new Contender("raw Netty, 256 pipelined", "netty-pipelined",
                 NettyRequestReply.scenario()),
             new Contender("JeroMQ DEALER/ROUTER", "jeromq-dealer-router", Zmq.dealerRouter()))));
@@ -68,20 +70,30 @@ public final class Workloads {
             Metric.P50_MICROS, Metric.P99_MICROS, Metric.P999_MICROS, Metric.REQS_PER_SEC),
         spec(SMALL, false, idle, 1),
         List.of(
-            ftcp(IdleScenario.scenario("ftcp", () -> new FtcpIdleClients(payload(SMALL)))),
+            ftcp(IdleScenario.scenario("ftcp", () -> new FtcpIdleClients(payload(SMALL), false))),
+            direct(IdleScenario.scenario("ftcp-direct",
+                () -> new FtcpIdleClients(payload(SMALL), true))),
             new Contender("raw Netty", "netty",
                 IdleScenario.scenario("netty", () -> new NettyIdleClients(payload(SMALL)))),
             // Half and half, to tell which side a difference comes from: ftcp's clients against
             // the raw Netty peer, and raw Netty's clients against the ftcp peer.
             new Contender("ftcp clients, raw Netty peer", "ftcp-clients",
-                IdleScenario.scenario("netty", () -> new FtcpIdleClients(payload(SMALL)))),
+                IdleScenario.scenario("netty", () -> new FtcpIdleClients(payload(SMALL), false))),
             new Contender("raw Netty clients, ftcp peer", "ftcp-peer",
                 IdleScenario.scenario("ftcp", () -> new NettyIdleClients(payload(SMALL)))))));
     return all;
   }
 
   private static Contender ftcp(Scenario s) {
-    return new Contender("ftcp", Contender.FTCP, s);
+    return Contender.ftcpDefault(s);
+  }
+
+  /**
+   * ftcp with a direct callback executor: completions run on the I/O thread, as a Netty
+   * handler does, for the workloads whose application code is callbacks.
+   */
+  private static Contender direct(Scenario s) {
+    return Contender.ftcpVariant("ftcp, callbacks on the I/O thread", "ftcp-direct", s);
   }
 
   private static RunSpec spec(int size, boolean tls, int connections, int outstanding) {

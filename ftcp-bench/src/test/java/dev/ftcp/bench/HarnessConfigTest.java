@@ -33,6 +33,16 @@ class HarnessConfigTest {
   }
 
   @Test
+  void theIdleWorkloadHasAWarmUpOfItsOwn() {
+    HarnessConfig c = HarnessConfig.parse("--warmup", "3s", "--idle-warmup", "7s");
+    for (Workload w : Workloads.all(c)) {
+      assertThat(c.scale(w).warmup())
+          .isEqualTo(w.id().equals("idle") ? Duration.ofSeconds(7) : Duration.ofSeconds(3));
+    }
+    assertThat(HarnessConfig.parse().idleWarmup()).isEqualTo(Duration.ofSeconds(20));
+  }
+
+  @Test
   void durationsTakeUnits() {
     assertThat(HarnessConfig.parseDuration("--d", "500ms")).isEqualTo(Duration.ofMillis(500));
     assertThat(HarnessConfig.parseDuration("--d", "2.5s")).isEqualTo(Duration.ofMillis(2500));

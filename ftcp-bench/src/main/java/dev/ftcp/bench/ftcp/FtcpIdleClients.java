@@ -10,15 +10,20 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.LongAdder;
 
-/** ftcp's side of the idle workload: dialed connections, each request a {@code requestAsync}. */
+/**
+ * ftcp's side of the idle workload: dialed connections, each request a {@code requestAsync},
+ * completed on the default callback executor or, {@code direct}, on the I/O thread.
+ */
 public final class FtcpIdleClients implements IdleClients {
   private final byte[] payload;
+  private final boolean direct;
   private final List<Conn> conns = new ArrayList<>();
   private LatencyRecorder latencies;
   private LongAdder replies;
 
-  public FtcpIdleClients(byte[] payload) {
+  public FtcpIdleClients(byte[] payload, boolean direct) {
     this.payload = payload;
+    this.direct = direct;
   }
 
   @Override
@@ -28,7 +33,7 @@ public final class FtcpIdleClients implements IdleClients {
     this.replies = replies;
     String address = "127.0.0.1:" + peer.getPort();
     for (int i = 0; i < n; i++) {
-      conns.add(Ftcp.dial(address, FtcpScenarios.options(false, false)));
+      conns.add(Ftcp.dial(address, FtcpScenarios.options(false, false, direct)));
     }
     return conns.size();
   }

@@ -22,6 +22,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.atomic.LongAdder;
 
 /**
@@ -36,15 +37,30 @@ public final class FtcpScenarios {
 
   /** Default options, with TLS when asked, and no linger: the end of a run discards the rest. */
   static Options options(boolean tls, boolean server) {
+    return options(tls, server, false);
+  }
+
+  /**
+   * As {@link #options(boolean, boolean)}; {@code direct} adds a direct callback executor, so
+   * that completions run on the I/O thread.
+   */
+  public static Options options(boolean tls, boolean server, boolean direct) {
     Options.Builder b = Options.builder().closeLinger(Duration.ZERO);
     if (tls) {
       b.tls(server ? Tls.ftcpServer() : Tls.ftcpClient());
+    }
+    if (direct) {
+      b.callbackExecutor(Runnable::run);
     }
     return b.build();
   }
 
   static Conn dial(Listener l, boolean tls) throws IOException {
-    return Ftcp.dial("127.0.0.1:" + l.address().getPort(), options(tls, false));
+    return dial(l, tls, false);
+  }
+
+  static Conn dial(Listener l, boolean tls, boolean direct) throws IOException {
+    return Ftcp.dial("127.0.0.1:" + l.address().getPort(), options(tls, false, direct));
   }
 
   /** One-way: a writer thread writes {@code Message.of(payload)} in a loop; a reader counts. */
@@ -116,6 +132,84 @@ public final class FtcpScenarios {
         return latencies == null ? result : latencies.percentilesInto(result);
       }
     };
+  }
+
+  /**
+   * Request/reply with the application's code in callbacks on the I/O threads (a direct
+   * callback executor on both sides), as a Netty application's handlers are: the server
+   * answers with {@code readAsync} ({@link #echoAsync}); the client keeps {@code outstanding}
+   * chains of {@code requestAsync}, each reply sending the next request from its callback. With
+   * one outstanding, each round trip is recorded.
+   */
+  public static Scenario requestReplyDirect() {
+    return spec -> {
+      try (Listener l = Ftcp.listen("127.0.0.1:0", options(spec.tls(), true, true));
+          Conn client = dial(l, spec.tls(), true);
+          Conn server = l.accept(Duration.ofSeconds(10));
+          Reader r = server.reader()) {
+        echoAsync(server, r);
+        Chains chains = new Chains(client, spec.payload(), spec.outstanding() == 1
+            ? new LatencyRecorder(Measure.latencyCapacity(spec)) : null);
+        for (int i = 0; i < spec.outstanding(); i++) {
+          chains.next();
+        }
+        Result result;
+        try {
+          result = chains.latencies == null
+              ? new Result().put(Metric.REQS_PER_SEC, Measure.rate(chains.replies::sum, spec))
+              : Measure.latencyWindow(spec, chains.latencies, chains.replies::sum);
+        } finally {
+          client.close();
+          server.close();
+        }
+        Throwable failed = chains.failure.get();
+        if (failed != null) {
+          throw new IllegalStateException("a request chain failed", failed);
+        }
+        return chains.latencies == null ? result : chains.latencies.percentilesInto(result);
+      }
+    };
+  }
+
+  /** Chains of asynchronous requests: each reply's callback sends the chain's next request. */
+  private static final class Chains {
+    final Conn client;
+    final byte[] payload;
+    final LatencyRecorder latencies; // null: count only
+    final LongAdder replies = new LongAdder();
+    final AtomicReference<Throwable> failure = new AtomicReference<>();
+
+    Chains(Conn client, byte[] payload, LatencyRecorder latencies) {
+      this.client = client;
+      this.payload = payload;
+      this.latencies = latencies;
+    }
+
+    void next() {
+      long t0 = System.nanoTime();
+      CompletableFuture<Message> f;
+      try {
+        f = client.requestAsync(Message.of(payload), REQUEST_TIMEOUT);
+      } catch (ConnectionClosedException e) {
+        return; // the end of the run
+      } catch (IOException | RuntimeException e) {
+        failure.compareAndSet(null, e);
+        return;
+      }
+      f.whenComplete((m, e) -> {
+        if (e != null) {
+          if (client.isOpen()) {
+            failure.compareAndSet(null, e);
+          }
+          return;
+        }
+        if (latencies != null) {
+          latencies.record(System.nanoTime() - t0);
+        }
+        replies.increment();
+        next();
+      });
+    }
   }
 
   /** Fan-in: many client connections, two writer threads, one reader thread per server side. */

@@ -45,7 +45,7 @@ public final class Peer {
   }
 
   public static void main(String impl) throws Exception {
-    try (Server server = "ftcp".equals(impl) ? ftcp() : netty()) {
+    try (Server server = impl.startsWith("ftcp") ? ftcp("ftcp-direct".equals(impl)) : netty()) {
       System.out.println("PORT " + server.port());
       System.out.flush();
       BufferedReader in =
@@ -70,10 +70,11 @@ public final class Peer {
 
   /**
    * ftcp's side: an accepting thread; each connection is read with {@code Reader.readAsync}
-   * and answered on the callback executor, so no connection holds a thread.
+   * and answered on the callback executor, so no connection holds a thread. {@code direct}:
+   * a direct callback executor, so answered on the I/O thread.
    */
-  private static Server ftcp() throws IOException {
-    Options options = Options.builder().closeLinger(java.time.Duration.ZERO).build();
+  private static Server ftcp(boolean direct) throws IOException {
+    Options options = FtcpScenarios.options(false, true, direct);
     Listener listener = Ftcp.listen("127.0.0.1:0", options);
     AtomicInteger count = new AtomicInteger();
     Queue<Conn> conns = new ConcurrentLinkedQueue<>();

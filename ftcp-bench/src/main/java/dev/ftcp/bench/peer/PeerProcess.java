@@ -32,12 +32,14 @@ public final class PeerProcess implements AutoCloseable {
     this.address = new InetSocketAddress("127.0.0.1", Integer.parseInt(answer("PORT")));
   }
 
-  /** Starts a peer serving {@code impl} ("ftcp" or "netty") and waits until it listens. */
+  /**
+   * Starts a peer serving {@code impl} ("ftcp", "ftcp-direct" or "netty") and waits until it
+   * listens.
+   */
   public static PeerProcess start(String impl) throws IOException {
     String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
     List<String> cmd = List.of(java,
-        // ftcp's peer runs a reading thread per connection: small stacks keep 10,000 cheap.
-        "-Xss256k", "-Xmx2g",
+        "-Xmx2g",
         "-cp", System.getProperty("java.class.path"),
         "dev.ftcp.bench.Main", "peer", impl);
     Process p = new ProcessBuilder(cmd).redirectError(ProcessBuilder.Redirect.INHERIT).start();
