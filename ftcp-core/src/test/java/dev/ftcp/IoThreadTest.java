@@ -139,13 +139,16 @@ class IoThreadTest {
       return;
     }
     String text = c + "/" + i;
+    // Asked from the test thread (the first of each chain, or one after a reply that came before
+    // its callback was attached), the reply may come first and run the callback right here.
+    boolean askedOnIoThread = Thread.currentThread().getName().startsWith("ftcp-io-");
     try {
       conn.requestAsync(Message.of(text), WAIT).whenComplete((reply, e) -> {
         if (e != null) {
           chain.completeExceptionally(e);
           return;
         }
-        if (i > 0) { // the first was asked from the test thread, which may see its reply first
+        if (askedOnIoThread) {
           threads.add(Thread.currentThread().getName());
         }
         if (!reply.text().equals(text.toUpperCase())) {
@@ -158,7 +161,10 @@ class IoThreadTest {
     }
   }
 
-  /** Answers every message with its text in upper case, reading with readAsync. */
+  /**
+   * Answers every message with its text in upper case, reading with readAsync. Called first
+   * from the test thread before any message is sent, so every completion runs on an I/O thread.
+   */
   private static void echo(Conn conn, Reader r, Set<String> threads) {
     r.readAsync().whenComplete((m, e) -> {
       if (e != null) {
