@@ -28,7 +28,9 @@ import java.util.concurrent.atomic.LongAdder;
 /**
  * The ftcp side of each workload, through the public API only, written as the API's
  * documentation suggests an application would: a thread that writes, a thread per reader,
- * {@code request} for one outstanding call and {@code requestAsync} for many.
+ * {@code request} for one outstanding call and {@code requestAsync} for many; and, for the
+ * request/reply workloads' {@code ftcp-direct} contender, callbacks on the I/O thread (a direct
+ * callback executor: {@code readAsync} and {@code requestAsync} chained from completions).
  */
 public final class FtcpScenarios {
   static final Duration REQUEST_TIMEOUT = Duration.ofSeconds(10);

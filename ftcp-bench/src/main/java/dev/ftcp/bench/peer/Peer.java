@@ -27,7 +27,8 @@ import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * The child process of {@link PeerProcess}: an echo server, ftcp or raw Netty, on 127.0.0.1.
+ * The child process of {@link PeerProcess}: an echo server, ftcp (callbacks on its callback
+ * pool, or with "ftcp-direct" on the I/O thread) or raw Netty, on 127.0.0.1.
  * Prints {@code PORT <n>} once listening, then answers {@code HEAP} and {@code COUNT} lines
  * on stdin until {@code QUIT} or end of input.
  */
