@@ -81,7 +81,12 @@ final class Report {
     out.println();
     out.println("ftcp-bench  " + date + "  " + machineLine());
     out.println("ratios are ftcp ÷ baseline: above 1 is better for rates and connections, "
-        + "below 1 for latency and heap; ftcp-direct is ftcp with callbackExecutor(Runnable::run)");
+        + "below 1 for latency and heap");
+    Map<String, String> variants = new LinkedHashMap<>();
+    outcomes.values().forEach(os -> subjects(os).stream()
+        .filter(o -> !o.contender.key().equals(Contender.FTCP))
+        .forEach(o -> variants.put(o.contender.key(), o.contender.name())));
+    variants.forEach((key, name) -> out.println(key + ": " + name));
     out.println();
     for (int i = 0; i < rows.size(); i++) {
       StringBuilder line = new StringBuilder();

@@ -93,7 +93,8 @@ public final class Workloads {
    * handler does, for the workloads whose application code is callbacks.
    */
   private static Contender direct(Scenario s) {
-    return Contender.ftcpVariant("ftcp, callbacks on the I/O thread", "ftcp-direct", s);
+    return Contender.ftcpVariant("ftcp with callbackExecutor(Runnable::run): callbacks on the I/O "
+        + "thread", "ftcp-direct", s);
   }
 
   private static RunSpec spec(int size, boolean tls, int connections, int outstanding) {
