@@ -125,7 +125,7 @@ final class RealConn implements Conn {
   private final ArrayDeque<Message> backlog = new ArrayDeque<>(); // event loop until terminal
   private volatile boolean readPaused;
   private final AtomicBoolean resumeScheduled = new AtomicBoolean();
-  private final ConcurrentHashMap<Long, PendingRequest> requests = new ConcurrentHashMap<>();
+  private final PendingRequests requests = new PendingRequests();
   // Timed-out request IDs, so that their late replies are recognized. Written by the thread
   // that timed out before request() throws (a task for the event loop could run after the
   // reply is read), bounded by evicting the oldest. Timeouts are rare: no hot-path cost.
@@ -707,7 +707,7 @@ final class RealConn implements Conn {
       p.reply = m;
       answeredAsync.add(p);
     } else {
-      p.future.complete(m);
+      p.complete(m);
     }
   }
 
@@ -722,7 +722,7 @@ final class RealConn implements Conn {
       answeredAsync.clear();
       options.callbackExecutor().execute(() -> {
         for (PendingRequest p : done) {
-          p.future.complete(p.reply);
+          p.complete(p.reply);
         }
       });
     }
@@ -857,17 +857,17 @@ final class RealConn implements Conn {
     IoGroup.checkMayBlock("Conn.request");
     PendingRequest p = send(msg, false, timeout, "Conn.request");
     try {
-      return p.future.get(Math.max(0, timeout.toNanos()), TimeUnit.NANOSECONDS);
+      return p.get(Math.max(0, timeout.toNanos()), TimeUnit.NANOSECONDS);
     } catch (TimeoutException e) {
-      if (requests.remove(p.id, p)) {
+      if (requests.remove(p)) {
         rememberTimedOut(p.id);
         throw p.timedOut();
       }
-      return join(p.future); // the reply won the race; it is being completed now
+      return join(p); // the reply won the race; it is being completed now
     } catch (ExecutionException e) {
       throw rethrow(e.getCause());
     } catch (InterruptedException e) {
-      requests.remove(p.id, p);
+      requests.remove(p);
       Thread.currentThread().interrupt();
       throw new InterruptedIOException("interrupted while waiting for a reply");
     }
@@ -881,7 +881,7 @@ final class RealConn implements Conn {
     if (p.deadline != NO_DEADLINE && !armSweep(p.deadline)) {
       failRequest(p); // the connection ended meanwhile, and with it the timer
     }
-    return p.future;
+    return p;
   }
 
   /**
@@ -924,21 +924,12 @@ final class RealConn implements Conn {
   private void sweep(long armedAt) {
     sweepsArmed.decrementAndGet();
     sweepAt.compareAndSet(armedAt, NO_DEADLINE);
-    long now = System.nanoTime();
-    long next = NO_DEADLINE;
-    for (PendingRequest p : requests.values()) {
-      if (!p.async || p.deadline == NO_DEADLINE) {
-        continue;
-      }
-      if (p.deadline - now <= 0) {
-        if (requests.remove(p.id, p)) {
-          rememberTimedOut(p.id);
-          FtcpTimeoutException e = p.timedOut();
-          options.callbackExecutor().execute(() -> p.future.completeExceptionally(e));
-        }
-      } else if (next == NO_DEADLINE || p.deadline - next < 0) {
-        next = p.deadline;
-      }
+    List<PendingRequest> overdue = new ArrayList<>();
+    long next = requests.removeOverdue(System.nanoTime(), overdue);
+    for (PendingRequest p : overdue) {
+      rememberTimedOut(p.id);
+      FtcpTimeoutException e = p.timedOut();
+      options.callbackExecutor().execute(() -> p.completeExceptionally(e));
     }
     if (next != NO_DEADLINE && !isTerminal()) {
       armSweep(next); // due in under a tick: the wheel runs it at the next tick, not sooner
@@ -950,13 +941,13 @@ final class RealConn implements Conn {
     check(msg);
     long id = msg.id() != 0 ? msg.id() : seq.incrementAndGet();
     PendingRequest p = new PendingRequest(id, async, timeout);
-    if (requests.putIfAbsent(id, p) != null) {
+    if (!requests.add(p)) {
       throw new IllegalStateException("a request with ID " + id + " is already in flight");
     }
     try {
       enqueue(msg, id, call);
     } catch (IOException | RuntimeException e) {
-      requests.remove(id, p);
+      requests.remove(p);
       throw e;
     }
     if (isTerminal()) {
@@ -979,13 +970,18 @@ final class RealConn implements Conn {
   }
 
   private void failRequest(PendingRequest p) {
-    if (requests.remove(p.id, p)) {
-      ConnectionClosedException e = closedException();
-      if (p.async) {
-        options.callbackExecutor().execute(() -> p.future.completeExceptionally(e));
-      } else {
-        p.future.completeExceptionally(e);
-      }
+    if (requests.remove(p)) {
+      failRemoved(p);
+    }
+  }
+
+  /** Fails a request this thread removed from {@link #requests}, so owns, with the end's cause. */
+  private void failRemoved(PendingRequest p) {
+    ConnectionClosedException e = closedException();
+    if (p.async) {
+      options.callbackExecutor().execute(() -> p.completeExceptionally(e));
+    } else {
+      p.completeExceptionally(e);
     }
   }
 
@@ -1186,8 +1182,8 @@ final class RealConn implements Conn {
       discarded.addAndGet(dropped);
     }
     discardQueued();
-    for (PendingRequest p : requests.values()) {
-      failRequest(p);
+    for (PendingRequest p : requests.removeAll()) {
+      failRemoved(p);
     }
     ring.blockedWriters().wakeAll();
     for (RealReader r : readers) {
