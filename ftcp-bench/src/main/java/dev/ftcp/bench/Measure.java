@@ -8,35 +8,47 @@ public final class Measure {
 
   /**
    * Lets the scenario warm up, then returns how fast {@code counter} grows over the measured
-   * window, per second. The counter is read only at the window's edges, so it may be as cheap
-   * as the scenario likes (a {@code LongAdder}, a lazily set field).
+   * window, per second, as {@code metric}, with the Java threads' CPU time per count
+   * ({@link Metric#CPU_PER_OP}). The counter is read only at the window's edges, so it may be as
+   * cheap as the scenario likes (a {@code LongAdder}, a lazily set field).
    */
-  public static double rate(LongSupplier counter, RunSpec spec) throws InterruptedException {
-    Thread.sleep(spec.warmup().toMillis());
-    long c0 = counter.getAsLong();
-    long t0 = System.nanoTime();
-    Thread.sleep(spec.duration().toMillis());
-    long c1 = counter.getAsLong();
-    long t1 = System.nanoTime();
-    return (c1 - c0) * 1e9 / (t1 - t0);
+  public static Result rate(Metric metric, LongSupplier counter, RunSpec spec)
+      throws InterruptedException {
+    return window(metric, counter, spec, null);
   }
 
   /**
    * Lets the scenario warm up, then records latencies for the measured window and returns the
-   * requests per second {@code replies} counted in it. The caller adds the percentiles with
-   * {@link LatencyRecorder#percentilesInto} once the recording threads have stopped.
+   * requests per second {@code replies} counted in it, and the CPU time per request. The caller
+   * adds the percentiles with {@link LatencyRecorder#percentilesInto} once the recording threads
+   * have stopped.
    */
   public static Result latencyWindow(RunSpec spec, LatencyRecorder latencies,
       LongSupplier replies) throws InterruptedException {
+    return window(Metric.REQS_PER_SEC, replies, spec, latencies);
+  }
+
+  private static Result window(Metric metric, LongSupplier counter, RunSpec spec,
+      LatencyRecorder latencies) throws InterruptedException {
     Thread.sleep(spec.warmup().toMillis());
-    long c0 = replies.getAsLong();
+    ThreadCpu cpu = ThreadCpu.now();
+    long c0 = counter.getAsLong();
     long t0 = System.nanoTime();
-    latencies.start();
+    if (latencies != null) {
+      latencies.start();
+    }
     Thread.sleep(spec.duration().toMillis());
-    latencies.stop();
-    long c1 = replies.getAsLong();
+    if (latencies != null) {
+      latencies.stop();
+    }
+    long c1 = counter.getAsLong();
     long t1 = System.nanoTime();
-    return new Result().put(Metric.REQS_PER_SEC, (c1 - c0) * 1e9 / (t1 - t0));
+    long cpuNanos = cpu == null ? -1 : cpu.elapsedNanos();
+    Result r = new Result().put(metric, (c1 - c0) * 1e9 / (t1 - t0));
+    if (cpuNanos >= 0 && c1 > c0) {
+      r.put(Metric.CPU_PER_OP, (double) cpuNanos / (c1 - c0));
+    }
+    return r;
   }
 
   /** Room for every latency sample a window can produce at up to 200,000 per second. */

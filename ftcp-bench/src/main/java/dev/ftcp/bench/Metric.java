@@ -11,9 +11,14 @@ public enum Metric {
   P999_MICROS("p999", "p999Micros", false, Unit.MICROS),
   CONNECTIONS("conns held", "connections", true, Unit.COUNT),
   HEAP_PER_CONN("heap/conn", "heapBytesPerConn", false, Unit.BYTES),
-  PEER_HEAP_PER_CONN("peer heap/conn", "peerHeapBytesPerConn", false, Unit.BYTES);
+  PEER_HEAP_PER_CONN("peer heap/conn", "peerHeapBytesPerConn", false, Unit.BYTES),
+  /**
+   * CPU time of the JVM's Java threads (both ends: every such workload runs in one JVM) per
+   * message or request counted in the measured window.
+   */
+  CPU_PER_OP("CPU/op", "cpuNanosPerOp", false, Unit.NANOS);
 
-  private enum Unit { RATE, MICROS, COUNT, BYTES }
+  private enum Unit { RATE, MICROS, NANOS, COUNT, BYTES }
 
   private final String label;
   private final String jsonName;
@@ -58,6 +63,10 @@ public enum Metric {
         return v >= 1000
             ? String.format(Locale.ROOT, "%.2f ms", v / 1000)
             : String.format(Locale.ROOT, "%.1f µs", v);
+      case NANOS:
+        return v >= 10_000
+            ? String.format(Locale.ROOT, "%.1f µs", v / 1000)
+            : String.format(Locale.ROOT, "%.0f ns", v);
       case BYTES:
         return v >= 1024
             ? String.format(Locale.ROOT, "%.1f KiB", v / 1024)

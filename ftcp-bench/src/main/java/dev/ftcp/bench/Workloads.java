@@ -35,13 +35,14 @@ public final class Workloads {
             "oneway-" + sizeName + (tls ? "-tls" : "-plain"),
             "one-way, 1 connection, " + (size == SMALL ? "64 B" : "1 KiB") + ", "
                 + (tls ? "TLS (" + Tls.providerName() + ")" : "plain TCP"),
-            List.of(Metric.MSGS_PER_SEC),
+            List.of(Metric.MSGS_PER_SEC, Metric.CPU_PER_OP),
             spec(size, tls, 1, 1),
             cs));
       }
     }
     all.add(new Workload("rr-1", "request/reply, 1 outstanding, 64 B",
-        List.of(Metric.P50_MICROS, Metric.P99_MICROS, Metric.P999_MICROS, Metric.REQS_PER_SEC),
+        List.of(Metric.P50_MICROS, Metric.P99_MICROS, Metric.P999_MICROS, Metric.REQS_PER_SEC,
+            Metric.CPU_PER_OP),
         spec(SMALL, false, 1, 1),
         List.of(
             ftcp(FtcpScenarios.requestReply()),
@@ -49,7 +50,7 @@ public final class Workloads {
             new Contender("raw Netty ping-pong", "netty-pingpong", NettyRequestReply.scenario()),
             new Contender("JeroMQ REQ/REP", "jeromq-reqrep", Zmq.reqRep()))));
     all.add(new Workload("rr-256", "request/reply, 256 outstanding, 1 connection, 64 B",
-        List.of(Metric.REQS_PER_SEC),
+        List.of(Metric.REQS_PER_SEC, Metric.CPU_PER_OP),
         spec(SMALL, false, 1, 256),
         List.of(
             ftcp(FtcpScenarios.requestReply()),
@@ -59,7 +60,7 @@ public final class Workloads {
             new Contender("JeroMQ DEALER/ROUTER", "jeromq-dealer-router", Zmq.dealerRouter()))));
     int fanIn = config.fanInConnections();
     all.add(new Workload("fanin", "fan-in, " + fanIn + " connections to 1 listener, 64 B",
-        List.of(Metric.MSGS_PER_SEC, Metric.CONNECTIONS),
+        List.of(Metric.MSGS_PER_SEC, Metric.CPU_PER_OP, Metric.CONNECTIONS),
         spec(SMALL, false, fanIn, 1),
         List.of(
             ftcp(FtcpScenarios.fanIn()),

@@ -43,7 +43,8 @@ class LoadHarnessSmokeTest {
         }
       }
     }
-    assertThat(table).contains("ftcp ÷ baseline");
+    assertThat(table).contains("ftcp ÷ baseline").contains(Metric.CPU_PER_OP.label());
+    assertThat(report).contains("\"" + Metric.CPU_PER_OP.jsonName() + "\"");
     assertThat(table).doesNotContain("FAILED");
     assertThat(report).doesNotContain("\"error\"");
   }

@@ -86,7 +86,7 @@ public final class FtcpScenarios {
           }
         });
         try {
-          return new Result().put(Metric.MSGS_PER_SEC, Measure.rate(received::get, spec));
+          return Measure.rate(Metric.MSGS_PER_SEC, received::get, spec);
         } finally {
           client.close();
           server.close();
@@ -123,7 +123,7 @@ public final class FtcpScenarios {
         Result result;
         try {
           result = latencies == null
-              ? new Result().put(Metric.REQS_PER_SEC, Measure.rate(asyncReplies::sum, spec))
+              ? Measure.rate(Metric.REQS_PER_SEC, asyncReplies::sum, spec)
               : Measure.latencyWindow(spec, latencies, replies::get);
         } finally {
           client.close();
@@ -158,7 +158,7 @@ public final class FtcpScenarios {
         Result result;
         try {
           result = chains.latencies == null
-              ? new Result().put(Metric.REQS_PER_SEC, Measure.rate(chains.replies::sum, spec))
+              ? Measure.rate(Metric.REQS_PER_SEC, chains.replies::sum, spec)
               : Measure.latencyWindow(spec, chains.latencies, chains.replies::sum);
         } finally {
           client.close();
@@ -235,8 +235,7 @@ public final class FtcpScenarios {
           List<Conn> mine = clients.subList(w * n / writers, (w + 1) * n / writers);
           threads.add(Measure.thread("ftcp-writer-" + w, () -> writeRoundRobin(mine, payload)));
         }
-        Result r = new Result()
-            .put(Metric.MSGS_PER_SEC, Measure.rate(received::sum, spec))
+        Result r = Measure.rate(Metric.MSGS_PER_SEC, received::sum, spec)
             .put(Metric.CONNECTIONS, clients.size());
         return n < spec.connections() ? r.note(Fds.shortfall(n, spec.connections())) : r;
       } finally {

@@ -28,7 +28,7 @@ public final class NettyOneWay {
         Channel ch = lo.connect(p -> p.addLast(pump));
         pump.start(ch);
         try {
-          return new Result().put(Metric.MSGS_PER_SEC, Measure.rate(received::sum, spec));
+          return Measure.rate(Metric.MSGS_PER_SEC, received::sum, spec);
         } finally {
           pump.stopAndClose(ch);
         }
@@ -54,8 +54,7 @@ public final class NettyOneWay {
           pumps[i].start(channels.get(i));
         }
         try {
-          Result r = new Result()
-              .put(Metric.MSGS_PER_SEC, Measure.rate(received::sum, spec))
+          Result r = Measure.rate(Metric.MSGS_PER_SEC, received::sum, spec)
               .put(Metric.CONNECTIONS, channels.size());
           return n < spec.connections() ? r.note(Fds.shortfall(n, spec.connections())) : r;
         } finally {

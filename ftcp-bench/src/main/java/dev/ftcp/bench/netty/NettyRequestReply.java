@@ -31,7 +31,7 @@ public final class NettyRequestReply {
         ch.eventLoop().execute(() -> client.start(ch));
         try {
           if (latencies == null) {
-            return new Result().put(Metric.REQS_PER_SEC, Measure.rate(client.replies::get, spec));
+            return Measure.rate(Metric.REQS_PER_SEC, client.replies::get, spec);
           }
           Result r = Measure.latencyWindow(spec, latencies, client.replies::get);
           // A task on the client's loop orders its last record() before our read of the samples.

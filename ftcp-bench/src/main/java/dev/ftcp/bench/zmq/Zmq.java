@@ -49,7 +49,7 @@ public final class Zmq {
           }
         });
         try {
-          return new Result().put(Metric.MSGS_PER_SEC, Measure.rate(received::get, spec));
+          return Measure.rate(Metric.MSGS_PER_SEC, received::get, spec);
         } finally {
           running.stop(sender, receiver);
         }
@@ -137,7 +137,7 @@ public final class Zmq {
           }
         });
         try {
-          return new Result().put(Metric.REQS_PER_SEC, Measure.rate(replies::get, spec));
+          return Measure.rate(Metric.REQS_PER_SEC, replies::get, spec);
         } finally {
           running.stop(client, server);
         }
