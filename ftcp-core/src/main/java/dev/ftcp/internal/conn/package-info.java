@@ -52,7 +52,10 @@
  *                  slice per frame); only the payload array and the Message are allocated
  *    repId matches a pending request?   complete it (sync: unpark the caller; async: batch the
  *                                       completion for the callback executor; nothing to cancel,
- *                                       the connection's sweep skips what is answered)
+ *                                       the connection's sweep skips what is answered). The
+ *                                       requests in flight: PendingRequests, an open-addressing
+ *                                       table of primitive IDs behind one lock; the request is
+ *                                       the future requestAsync returns (nothing boxed, no node)
  *    readers open?                      append to every reader's buffer (fan-out): single-
  *                                       producer queue, plain stores, no compare-and-set
  *    else, not a completed reply        append to the backlog (given to the next reader)
