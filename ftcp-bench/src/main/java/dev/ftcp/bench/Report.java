@@ -81,7 +81,7 @@ final class Report {
     out.println();
     out.println("ftcp-bench  " + date + "  " + machineLine());
     out.println("ratios are ftcp ÷ baseline: above 1 is better for rates and connections, "
-        + "below 1 for latency and heap");
+        + "below 1 for latency, heap and CPU/op");
     Map<String, String> variants = new LinkedHashMap<>();
     outcomes.values().forEach(os -> subjects(os).stream()
         .filter(o -> !o.contender.key().equals(Contender.FTCP))
