@@ -80,6 +80,13 @@ final class RealConn implements Conn {
    */
   private static final int TLS_BATCH_BYTES = 16 * 1024;
   private static final int BATCH_MESSAGES = 1024;
+  /**
+   * Messages of one read batch after which what was answered so far is handed over and sent:
+   * see {@link #handOver}. Enough that a send's system call is shared by many replies; few enough
+   * that a window of a few hundred requests travels in several pieces at once (on rr-256, 64 made
+   * 2.3 M requests/s, 32 and 128 about 2.0-2.2 M and 1.9 M, 16 1.8 M).
+   */
+  static final int HAND_OVER_EVERY = 64;
   /** Timed-out request IDs remembered so that their late replies are recognized. */
   private static final int TIMED_OUT_MEMORY = 4096;
   /** A deadline that never comes: what {@link #deadlineAfter} gives for an endless timeout. */
@@ -133,6 +140,7 @@ final class RealConn implements Conn {
   private final ConcurrentLinkedQueue<Long> timedOutOrder = new ConcurrentLinkedQueue<>();
   private final AtomicInteger timedOutCount = new AtomicInteger();
   private final List<PendingRequest> answeredAsync = new ArrayList<>(); // event loop
+  private int sinceHandOver; // event loop: messages since the last hand-over or batch end
   // The sweep of overdue asynchronous requests (see armSweep): sweepAt is when the earliest one
   // armed is due (NO_DEADLINE: none is); sweepTimer the latest armed, cancelled at the end.
   private final AtomicLong sweepAt = new AtomicLong(NO_DEADLINE);
@@ -666,6 +674,32 @@ final class RealConn implements Conn {
   // Read path (event loop unless noted)
 
   void onMessage(Message m) {
+    deliver(m);
+    if (++sinceHandOver >= HAND_OVER_EVERY) {
+      handOver();
+    }
+  }
+
+  /**
+   * Event loop, every {@link #HAND_OVER_EVERY} messages of a long read batch: completes the
+   * asynchronous requests and reads the batch has answered so far and sends what their callbacks
+   * wrote, instead of all of it at the batch's end. A peer that sent many requests at once then
+   * works on the first replies while this side decodes the rest, so both ends run at the same
+   * time (rr-256 with direct callbacks: 1.2 M to 2.3 M requests/s). Blocked readers still wake
+   * once per batch (waking them more often cost one-way throughput).
+   */
+  private void handOver() {
+    sinceHandOver = 0;
+    completeAnswered();
+    for (RealReader r : readers) {
+      r.handOverAsync();
+    }
+    if (drainScheduled.get()) {
+      drain(); // the task stays queued and finds less to do
+    }
+  }
+
+  private void deliver(Message m) {
     messagesInLoop++;
     unproven = false;
     bytesInLoop += FrameCodec.frameSize(m.data().length, prefix);
@@ -720,10 +754,19 @@ final class RealConn implements Conn {
 
   /** The end of one socket read: wake readers and hand async replies over, once per batch. */
   void onReadComplete() {
+    sinceHandOver = 0;
     publishReadCounts();
     for (RealReader r : readers) {
       r.batchDone();
     }
+    completeAnswered();
+    if (readPaused) {
+      resumeCheck(); // a reader may have drained while this batch filled it: see taken()
+    }
+  }
+
+  /** Completes the asynchronous requests answered since the last call, in one callback task. */
+  private void completeAnswered() {
     if (!answeredAsync.isEmpty()) {
       PendingRequest[] done = answeredAsync.toArray(new PendingRequest[0]);
       answeredAsync.clear();
@@ -732,9 +775,6 @@ final class RealConn implements Conn {
           p.complete(p.reply);
         }
       });
-    }
-    if (readPaused) {
-      resumeCheck(); // a reader may have drained while this batch filled it: see taken()
     }
   }
 

@@ -98,6 +98,17 @@ final class RealReader implements Reader {
     }
   }
 
+  /**
+   * Event loop, in the middle of a long read batch: completes waiting asynchronous reads with
+   * what is buffered so far. Blocked readers are left to {@link #batchDone}, and so is a take
+   * lock a reader thread holds: the batch's end looks again.
+   */
+  void handOverAsync() {
+    if (!asyncWaiting.isEmpty() && matchAsync()) {
+      flushHandoffs();
+    }
+  }
+
   @Override
   public CompletableFuture<Message> readAsync() {
     CompletableFuture<Message> f = new CompletableFuture<>();

@@ -60,7 +60,12 @@
  *                                       producer queue, plain stores, no compare-and-set
  *    else, not a completed reply        append to the backlog (given to the next reader)
  *    any buffer at readerBufferDepth    channel autoRead off: the peer feels TCP backpressure
- *  channelReadComplete (once per socket read)
+ *  every 64 messages of one read batch (hand-over)
+ *    complete the async requests and reads answered so far (one callback-executor task each),
+ *    then drain what their callbacks wrote: a long batch of requests is answered in pieces, so
+ *    the peer works on the first replies while this side decodes the rest (blocked readers are
+ *    left to the batch's end: waking them per piece cost one-way throughput)
+ *  channelReadComplete (once per read batch: the socket reads of one readiness event)
  *    publish the read counters; per reader: one fence, unpark blocked readers, pair waiting
  *    asynchronous reads with buffered messages and complete them in one callback-executor task
  *
