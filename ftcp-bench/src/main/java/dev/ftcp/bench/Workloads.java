@@ -57,6 +57,8 @@ public final class Workloads {
             direct(FtcpScenarios.requestReplyDirect()),
             new Contender("raw Netty, 256 pipelined", "netty-pipelined",
                 NettyRequestReply.scenario()),
+            new Contender("raw Netty, pieces of 32 (limit)", "netty-pieces",
+                NettyRequestReply.pieces(32)),
             new Contender("JeroMQ DEALER/ROUTER", "jeromq-dealer-router", Zmq.dealerRouter()))));
     int fanIn = config.fanInConnections();
     all.add(new Workload("fanin", "fan-in, " + fanIn + " connections to 1 listener, 64 B",

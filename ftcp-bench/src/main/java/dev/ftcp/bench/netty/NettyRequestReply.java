@@ -21,14 +21,26 @@ public final class NettyRequestReply {
   private NettyRequestReply() {}
 
   public static Scenario scenario() {
+    return scenario(0);
+  }
+
+  /**
+   * The pipelined limit: both ends write what a read burst produces in pieces of {@code every}
+   * frames, each piece one buffer and one flush ({@link Pieces}), as ftcp's hand-over sends.
+   */
+  public static Scenario pieces(int every) {
+    return scenario(every);
+  }
+
+  private static Scenario scenario(int every) {
     return spec -> {
-      try (NettyLoopback lo = new NettyLoopback(spec.tls(),
-          p -> p.addLast(new RawFrameDecoder(), new EchoHandler()))) {
+      try (NettyLoopback lo = new NettyLoopback(spec.tls(), p -> p.addLast(new RawFrameDecoder(),
+          every > 0 ? new Pieces.Echo(every) : new EchoHandler()))) {
         LatencyRecorder latencies = spec.outstanding() == 1
             ? new LatencyRecorder(Measure.latencyCapacity(spec)) : null;
-        Requester client = new Requester(spec.payload(), spec.outstanding(), latencies);
+        Requester client = new Requester(spec.payload(), spec.outstanding(), latencies, every);
         Channel ch = lo.connect(p -> p.addLast(new RawFrameDecoder(), client));
-        ch.eventLoop().execute(() -> client.start(ch));
+        ch.eventLoop().execute(() -> client.start(ch.pipeline().context(client)));
         try {
           if (latencies == null) {
             return Measure.rate(Metric.REQS_PER_SEC, client.replies::get, spec);
@@ -51,34 +63,48 @@ public final class NettyRequestReply {
     private final int window;
     private final LatencyRecorder latencies;
     private final long[] sentAt;
+    private final Pieces pieces; // null: a buffer per frame, one flush per read burst
     final AtomicLong replies = new AtomicLong();
     volatile boolean running = true;
     private long nextId = 1;
     private long count;
 
-    Requester(byte[] payload, int window, LatencyRecorder latencies) {
+    Requester(byte[] payload, int window, LatencyRecorder latencies, int every) {
       this.payload = payload;
+      this.pieces = every > 0 ? new Pieces(every) : null;
       this.window = window;
       this.latencies = latencies;
       // IDs are sequential and at most `window` are in flight, so id % window is a free slot.
       this.sentAt = new long[window];
     }
 
-    void start(Channel ch) {
+    void start(ChannelHandlerContext ctx) {
       for (int i = 0; i < window; i++) {
-        send(ch);
+        send(ctx);
       }
-      ch.flush();
+      flush(ctx);
     }
 
-    private void send(Channel ch) {
+    private void send(ChannelHandlerContext ctx) {
       long id = nextId++;
-      ByteBuf buf = ch.alloc().directBuffer(RawFraming.frameSize(payload.length));
-      RawFraming.encode(buf, id, 0, payload);
       if (latencies != null) { // as ftcp's chains: no clock read where nothing is recorded
         sentAt[(int) (id % window)] = System.nanoTime();
       }
-      ch.write(buf, ch.voidPromise());
+      if (pieces != null) {
+        pieces.add(ctx, id, 0, payload);
+        return;
+      }
+      ByteBuf buf = ctx.alloc().directBuffer(RawFraming.frameSize(payload.length));
+      RawFraming.encode(buf, id, 0, payload);
+      ctx.write(buf, ctx.voidPromise());
+    }
+
+    private void flush(ChannelHandlerContext ctx) {
+      if (pieces != null) {
+        pieces.flush(ctx);
+      } else {
+        ctx.flush();
+      }
     }
 
     @Override
@@ -89,16 +115,23 @@ public final class NettyRequestReply {
       }
       replies.lazySet(++count);
       if (running) {
-        send(ctx.channel());
+        send(ctx);
         if (window == 1) {
-          ctx.flush(); // ping-pong: the next request must not wait for the read burst to end
+          flush(ctx); // ping-pong: the next request must not wait for the read burst to end
         }
       }
     }
 
     @Override
     public void channelReadComplete(ChannelHandlerContext ctx) {
-      ctx.flush();
+      flush(ctx);
+    }
+
+    @Override
+    public void handlerRemoved(ChannelHandlerContext ctx) {
+      if (pieces != null) {
+        pieces.release();
+      }
     }
   }
 }
