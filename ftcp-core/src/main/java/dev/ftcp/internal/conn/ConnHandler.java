@@ -2,8 +2,8 @@ package dev.ftcp.internal.conn;
 
 import dev.ftcp.FrameFormatException;
 import dev.ftcp.FtcpTimeoutException;
-import dev.ftcp.Message;
 import dev.ftcp.internal.Durations;
+import dev.ftcp.internal.codec.DecodedFrames;
 import dev.ftcp.internal.codec.FrameDecoder;
 import dev.ftcp.internal.tls.TlsHandlers;
 import io.netty.channel.Channel;
@@ -91,7 +91,10 @@ final class ConnHandler extends ChannelInboundHandlerAdapter {
 
   @Override
   public void channelRead(ChannelHandlerContext ctx, Object msg) {
-    conn.onMessage((Message) msg);
+    DecodedFrames frames = (DecodedFrames) msg;
+    for (int i = 0, n = frames.size(); i < n; i++) {
+      conn.onMessage(frames.get(i));
+    }
   }
 
   @Override

@@ -65,6 +65,26 @@ class FrameCodecTest {
   }
 
   @Test
+  void theFramesOfOneReadGoDownThePipelineAsOneEvent() {
+    io.netty.channel.embedded.EmbeddedChannel ch = Frames.decoder(false, 65535);
+    ByteBuf read = Unpooled.buffer();
+    for (int i = 1; i <= 3; i++) {
+      read.writeBytes(Frames.encode(Message.of("m" + i), false));
+    }
+    byte[] half = Frames.encode(Message.of("m4"), false);
+    read.writeBytes(half, 0, half.length / 2);
+    ch.writeInbound(read);
+    Object first = ch.readInbound();
+    assertThat((Object) ch.readInbound()).as("a second event for the same read").isNull();
+    assertThat(Frames.messagesIn(first)).extracting(Message::text)
+        .containsExactly("m1", "m2", "m3");
+    ch.writeInbound(Unpooled.wrappedBuffer(half, half.length / 2, half.length - half.length / 2));
+    assertThat(Frames.messagesIn(ch.readInbound())).extracting(Message::text)
+        .containsExactly("m4");
+    assertThat(ch.finish()).isFalse();
+  }
+
+  @Test
   void everyBitLengthRoundTrips() throws Exception {
     for (int bits = 0; bits <= 56; bits++) {
       for (long v : new long[] {(1L << bits) - 1, 1L << bits, (1L << bits) + 1}) {

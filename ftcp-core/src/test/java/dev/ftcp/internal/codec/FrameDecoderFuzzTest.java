@@ -161,8 +161,10 @@ class FrameDecoderFuzzTest {
 
     @Override
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
-      if (msg instanceof Message) {
-        add(msg);
+      if (msg instanceof DecodedFrames) {
+        for (Message m : Frames.messagesIn(msg)) {
+          add(m);
+        }
       } else {
         add(new AssertionError("the decoder passed on a " + msg.getClass().getName()));
         ReferenceCountUtil.release(msg);

@@ -136,8 +136,10 @@ final class Frames {
     /** Messages reach the inbound queue before the exception that stopped their chunk. */
     private void record(Throwable error, int chunkStart) {
       for (Object m; (m = channel.readInbound()) != null; ) {
-        messages.add((Message) m);
-        events.add(m);
+        for (Message one : messagesIn(m)) {
+          messages.add(one);
+          events.add(one);
+        }
       }
       if (error != null) {
         errors.add(error);
@@ -145,5 +147,24 @@ final class Frames {
         errorChunks.add(new int[] {chunkStart, fed});
       }
     }
+  }
+
+  /**
+   * The messages in what the decoder passed on: a {@link DecodedFrames} (one per decode call);
+   * anything else is a defect of the decoder.
+   */
+  static List<Message> messagesIn(Object decoded) {
+    if (!(decoded instanceof DecodedFrames)) {
+      throw new AssertionError("the decoder passed on a " + decoded.getClass().getName());
+    }
+    DecodedFrames frames = (DecodedFrames) decoded;
+    if (frames.size() == 0) {
+      throw new AssertionError("the decoder passed on an empty DecodedFrames");
+    }
+    List<Message> out = new ArrayList<>(frames.size());
+    for (int i = 0; i < frames.size(); i++) {
+      out.add(frames.get(i));
+    }
+    return out;
   }
 }
