@@ -83,8 +83,9 @@ final class RealConn implements Conn {
   /**
    * Messages of one read batch after which what was answered so far is handed over and sent:
    * see {@link #handOver}. Enough that a send's system call is shared by many replies; few enough
-   * that a window of a few hundred requests travels in several pieces at once (on rr-256, 64 made
-   * 2.3 M requests/s, 32 and 128 about 2.0-2.2 M and 1.9 M, 16 1.8 M).
+   * that a window of a few hundred requests travels in several pieces at once. On rr-256 with
+   * callbacks on the I/O thread, 64 made 3.1-3.2 M requests/s, 48 3.0-3.2 M, 32 2.9-3.0 M (and
+   * before the one-event-per-read decoder 128 1.9 M, 16 1.8 M): docs/BENCHMARKS.md, session 6.
    */
   static final int HAND_OVER_EVERY = 64;
   /** Timed-out request IDs remembered so that their late replies are recognized. */
@@ -685,7 +686,7 @@ final class RealConn implements Conn {
    * asynchronous requests and reads the batch has answered so far and sends what their callbacks
    * wrote, instead of all of it at the batch's end. A peer that sent many requests at once then
    * works on the first replies while this side decodes the rest, so both ends run at the same
-   * time (rr-256 with direct callbacks: 1.2 M to 2.3 M requests/s). Blocked readers still wake
+   * time (rr-256 with direct callbacks: 1.23 to 2.42 M requests/s). Blocked readers still wake
    * once per batch (waking them more often cost one-way throughput).
    */
   private void handOver() {
