@@ -52,7 +52,7 @@ class LongReadBatchTest {
         writeFrames(raw.getOutputStream(), ids, false);
         DataInputStream in = new DataInputStream(raw.getInputStream());
         for (int i = 1; i <= BURST; i++) {
-          assertThat(readFrame(in)[1]).as("RepID of reply %d", i).isEqualTo(i);
+          assertThat(readFrame(in).repId()).as("RepID of reply %d", i).isEqualTo(i);
         }
         assertThat(sentBefore).hasSize(BURST);
         assertSocketKeptUp(sentBefore, 0);
@@ -82,14 +82,14 @@ class LongReadBatchTest {
       DataInputStream in = new DataInputStream(raw.getInputStream());
       List<Long> ids = new ArrayList<>();
       for (int i = 0; i < BURST; i++) {
-        ids.add(readFrame(in)[0]);
+        ids.add(readFrame(in).id());
       }
       writeFrames(raw.getOutputStream(), ids, true);
       for (CompletableFuture<Message> f : replies) {
         assertThat(f.get().text()).isEqualTo("answer");
       }
       for (int i = 0; i < BURST; i++) {
-        assertThat(new String(readPayload(in))).isEqualTo("ack");
+        assertThat(new String(readFrame(in).payload())).isEqualTo("ack");
       }
       assertThat(sentBefore).hasSize(BURST);
       assertSocketKeptUp(sentBefore, BURST);
@@ -149,18 +149,13 @@ class LongReadBatchTest {
     }
   }
 
-  /** Reads one frame: {ID, RepID}; the payload is skipped. */
-  private static long[] readFrame(DataInputStream in) throws IOException {
+  private record Frame(long id, long repId, byte[] payload) {}
+
+  /** Reads one frame of the 2-byte-prefix format. */
+  private static Frame readFrame(DataInputStream in) throws IOException {
     int n = Short.toUnsignedInt(Short.reverseBytes(in.readShort()));
     long id = FrameCodec.readVarintSlot(Long.reverseBytes(in.readLong()), "ID");
     long repId = FrameCodec.readVarintSlot(Long.reverseBytes(in.readLong()), "RepID");
-    in.skipNBytes(n - FrameCodec.SLOTS_LENGTH);
-    return new long[] {id, repId};
-  }
-
-  private static byte[] readPayload(DataInputStream in) throws IOException {
-    int n = Short.toUnsignedInt(Short.reverseBytes(in.readShort()));
-    in.skipNBytes(FrameCodec.SLOTS_LENGTH);
-    return in.readNBytes(n - FrameCodec.SLOTS_LENGTH);
+    return new Frame(id, repId, in.readNBytes(n - FrameCodec.SLOTS_LENGTH));
   }
 }
