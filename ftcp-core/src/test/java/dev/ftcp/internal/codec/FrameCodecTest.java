@@ -97,6 +97,53 @@ class FrameCodecTest {
     }
   }
 
+  /** Go's binary.PutUvarint into a zero slot, a byte at a time: what varintSlot must equal. */
+  private static long putUvarintSlot(long value) {
+    long slot = 0;
+    int i = 0;
+    while (value >= 0x80) {
+      slot |= ((value & 0x7F) | 0x80) << (8 * i++);
+      value >>>= 7;
+    }
+    return slot | (value << (8 * i));
+  }
+
+  /** Go's binary.Uvarint over the slot's 8 bytes, a byte at a time; null where it fails. */
+  private static Long uvarintOfSlot(long slot) {
+    long value = 0;
+    for (int i = 0; i < 8; i++) {
+      long b = (slot >>> (8 * i)) & 0xFF;
+      value |= (b & 0x7F) << (7 * i);
+      if (b < 0x80) {
+        return value;
+      }
+    }
+    return null;
+  }
+
+  @Test
+  void slotCodeMatchesGosByteAtATimeCodeOnRandomInput() throws Exception {
+    java.util.SplittableRandom random = new java.util.SplittableRandom(20261202);
+    for (int k = 0; k < 200_000; k++) {
+      // Values of every length: a random bit count, then random bits below it.
+      long v = random.nextLong() >>> (8 + random.nextInt(56)); // 0 to 56 bits
+      assertThat(FrameCodec.varintSlot(v)).as("slot of %d", v).isEqualTo(putUvarintSlot(v));
+      // Slots of any bytes: from the peer, so also non-minimal and unterminated varints. The
+      // first 0 to 8 bytes get a continuation bit, so the varint ends anywhere or nowhere.
+      int forced = random.nextInt(9);
+      long slot = random.nextLong()
+          | (forced == 0 ? 0 : 0x8080_8080_8080_8080L >>> (64 - 8 * forced));
+      Long expected = uvarintOfSlot(slot);
+      if (expected == null) {
+        long s = slot;
+        assertThatThrownBy(() -> FrameCodec.readVarintSlot(s, "ID"))
+            .as("slot %x", slot).isInstanceOf(FrameFormatException.class);
+      } else {
+        assertThat(FrameCodec.readVarintSlot(slot, "ID")).as("slot %x", slot).isEqualTo(expected);
+      }
+    }
+  }
+
   @Test
   void readingIgnoresWhatFollowsTheVarintInItsSlot() throws Exception {
     // As the original does: it reads one varint from the slot and never looks at the rest.
