@@ -167,4 +167,48 @@ class WriteTest {
       assertThat(written.get()).isEqualTo(200);
     }
   }
+
+  /**
+   * Batches the socket could not take stay queued in the channel while later ones are encoded:
+   * no later batch may be encoded into the memory of one still queued, nor a partly sent one
+   * resent from its start. Small payloads of many sizes, each with its own bytes, make many
+   * batches of many lengths; the reader starts only once the socket is full and the writer
+   * parked, then checks every byte. (A build that reused one batch buffer per I/O thread
+   * whether or not a write still held it failed here at the first message.)
+   */
+  @Test
+  void batchesQueuedInAFullSocketKeepTheirBytes() throws Exception {
+    int n = 60_000;
+    Options client = Options.builder().writeQueueDepth(1024).build();
+    Options server = Options.builder().readerBufferDepth(2).build();
+    try (Pair p = Pair.open(client, server); Reader r = p.server.reader()) {
+      Thread writer = new Thread(() -> {
+        try {
+          for (int i = 0; i < n; i++) {
+            p.client.write(Message.of(payload(i)));
+          }
+        } catch (Exception e) {
+          throw new RuntimeException(e);
+        }
+      });
+      writer.start();
+      await().atMost(Duration.ofSeconds(20)).until(() ->
+          writer.getState() == Thread.State.WAITING && p.client.stats().queued() == 1024);
+      for (int i = 0; i < n; i++) {
+        Message m = r.read(Duration.ofSeconds(10));
+        assertThat(m.id()).isEqualTo(i + 1);
+        assertThat(m.data()).as("message %d", i).isEqualTo(payload(i));
+      }
+      writer.join(10_000);
+      assertThat(writer.isAlive()).isFalse();
+    }
+  }
+
+  private static byte[] payload(int i) {
+    byte[] b = new byte[1 + i % 301];
+    for (int k = 0; k < b.length; k++) {
+      b[k] = (byte) (i * 31 + k);
+    }
+    return b;
+  }
 }
