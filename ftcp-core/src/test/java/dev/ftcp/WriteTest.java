@@ -12,6 +12,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.IntFunction;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -141,40 +143,24 @@ class WriteTest {
     Options server = Options.builder().readerBufferDepth(2).build();
     try (Pair p = Pair.open(client, server); Reader r = p.server.reader()) {
       byte[] big = new byte[60_000];
-      AtomicLong written = new AtomicLong();
-      Thread writer = new Thread(() -> {
-        try {
-          for (int i = 0; i < 200; i++) {
-            p.client.write(Message.of(big));
-            written.incrementAndGet();
-          }
-        } catch (Exception e) {
-          throw new RuntimeException(e);
-        }
-      });
-      writer.start();
-      // The server's reader is not read: its socket reading pauses, the kernel buffers fill,
-      // the client's queue fills, and the writer parks.
-      await().atMost(Duration.ofSeconds(20)).until(() ->
-          writer.getState() == Thread.State.WAITING && p.client.stats().queued() == 8);
-      long stuckAt = written.get();
+      ParkingWriter writer = ParkingWriter.startAndAwaitParked(p, 200, i -> big, 8);
+      long stuckAt = writer.written.get();
       assertThat(stuckAt).isLessThan(200);
       assertThat(p.server.stats().messagesIn()).isLessThan(200);
       for (int i = 0; i < 200; i++) {
         assertThat(r.read(Duration.ofSeconds(10)).data()).hasSize(60_000);
       }
-      writer.join(10_000);
-      assertThat(written.get()).isEqualTo(200);
+      writer.assertAllWritten();
     }
   }
 
   /**
    * Batches the socket could not take stay queued in the channel while later ones are encoded:
-   * no later batch may be encoded into the memory of one still queued, nor a partly sent one
-   * resent from its start. Small payloads of many sizes, each with its own bytes, make many
-   * batches of many lengths; the reader starts only once the socket is full and the writer
-   * parked, then checks every byte. (A build that reused one batch buffer per I/O thread
-   * whether or not a write still held it failed here at the first message.)
+   * no later batch may be encoded into the memory of one still queued. Small payloads of many
+   * sizes, each with its own bytes, make many batches of many lengths; the reader starts only
+   * once the socket is full and the writer parked, then checks every byte. (A build that reused
+   * one batch buffer per I/O thread whether or not a write still held it failed here at the
+   * first message.)
    */
   @Test
   void batchesQueuedInAFullSocketKeepTheirBytes() throws Exception {
@@ -182,25 +168,13 @@ class WriteTest {
     Options client = Options.builder().writeQueueDepth(1024).build();
     Options server = Options.builder().readerBufferDepth(2).build();
     try (Pair p = Pair.open(client, server); Reader r = p.server.reader()) {
-      Thread writer = new Thread(() -> {
-        try {
-          for (int i = 0; i < n; i++) {
-            p.client.write(Message.of(payload(i)));
-          }
-        } catch (Exception e) {
-          throw new RuntimeException(e);
-        }
-      });
-      writer.start();
-      await().atMost(Duration.ofSeconds(20)).until(() ->
-          writer.getState() == Thread.State.WAITING && p.client.stats().queued() == 1024);
+      ParkingWriter writer = ParkingWriter.startAndAwaitParked(p, n, WriteTest::payload, 1024);
       for (int i = 0; i < n; i++) {
         Message m = r.read(Duration.ofSeconds(10));
         assertThat(m.id()).isEqualTo(i + 1);
         assertThat(m.data()).as("message %d", i).isEqualTo(payload(i));
       }
-      writer.join(10_000);
-      assertThat(writer.isAlive()).isFalse();
+      writer.assertAllWritten();
     }
   }
 
@@ -210,5 +184,56 @@ class WriteTest {
       b[k] = (byte) (i * 31 + k);
     }
     return b;
+  }
+
+  /** A thread that writes {@code n} messages on the client, counting them and keeping a failure. */
+  private static final class ParkingWriter extends Thread {
+    final AtomicLong written = new AtomicLong();
+    final AtomicReference<Throwable> failed = new AtomicReference<>();
+    private final Conn conn;
+    private final int n;
+    private final IntFunction<byte[]> payload;
+
+    private ParkingWriter(Conn conn, int n, IntFunction<byte[]> payload) {
+      super("parking-writer");
+      this.conn = conn;
+      this.n = n;
+      this.payload = payload;
+    }
+
+    /**
+     * Starts one and waits until it parks on the client's full write queue of {@code depth}: the
+     * server's reader is not read, so its socket reading pauses, the kernel buffers fill, the
+     * client's queue fills and the writer waits for room.
+     */
+    static ParkingWriter startAndAwaitParked(Pair p, int n, IntFunction<byte[]> payload,
+        int depth) {
+      ParkingWriter w = new ParkingWriter(p.client, n, payload);
+      w.start();
+      await().atMost(Duration.ofSeconds(20)).until(() -> w.failed.get() != null
+          || (w.getState() == Thread.State.WAITING && p.client.stats().queued() == depth));
+      assertThat(w.failed.get()).isNull();
+      return w;
+    }
+
+    @Override
+    public void run() {
+      try {
+        for (int i = 0; i < n; i++) {
+          conn.write(Message.of(payload.apply(i)));
+          written.incrementAndGet();
+        }
+      } catch (Throwable t) {
+        failed.set(t);
+      }
+    }
+
+    /** Once everything was read: the writer finished, wrote all {@code n} and threw nothing. */
+    void assertAllWritten() throws InterruptedException {
+      join(10_000);
+      assertThat(failed.get()).isNull();
+      assertThat(isAlive()).isFalse();
+      assertThat(written.get()).isEqualTo(n);
+    }
   }
 }
