@@ -48,8 +48,10 @@
  *  socket → [SslHandler] → [writeTimeout] → FrameDecoder → [idleTimeout] → ConnHandler
  *    (writeTimeout and idleTimeout are Netty IdleStateHandlers; idleTimeout sits after the
  *    decoder, so only whole messages count as activity)
- *    FrameDecoder: every whole frame of the read, parsed straight from the cumulation (no
- *                  slice per frame); only the payload array and the Message are allocated;
+ *    FrameDecoder: every whole frame of the read, parsed straight from the read's buffer (no
+ *                  cumulation, no slice per frame; a frame cut by the read's end is copied
+ *                  aside until the next reads finish it); only the payload array and the
+ *                  Message are allocated;
  *                  passed on as one DecodedFrames per read, so the pipeline carries one event
  *                  per read, not one per message; ConnHandler hands each message on:
  *    repId matches a pending request?   complete it (sync: unpark the caller; async: batch the

@@ -23,9 +23,8 @@ import org.junit.jupiter.api.Timeout;
  * Coverage-guided fuzzing of {@link FrameDecoder} (docs/FUZZING.md): any byte stream, cut into
  * any chunks, must decode to exactly what {@link WireModel} says (the messages of the complete
  * frames up to the first malformed one), and a malformed frame must come out as one {@link
- * FrameFormatException}, reported by the chunk that made it visible, and as nothing else; no
- * array above the bound that {@code maxFrameLength} and the chunk size allow, and every buffer
- * released.
+ * FrameFormatException}, reported by the chunk that made it visible, and as nothing else; never
+ * more held between reads than one frame of {@code maxFrameLength}, and every buffer released.
  *
  * <p>Input layout: {@link FuzzInput}. Settings byte: bit 0 big frames (4-byte prefix), bits 1-2
  * pick {@code maxFrameLength} from {@link #MAX_FRAME_LENGTHS}. Without {@code JAZZER_FUZZ} this
@@ -59,18 +58,17 @@ class FrameDecoderFuzzTest {
     FuzzInput input = FuzzInput.parse(bytes);
     boolean bigFrames = (input.settings() & 1) != 0;
     int maxFrameLength = MAX_FRAME_LENGTHS[(input.settings() >>> 1) & 3];
-    int prefixLength = FrameCodec.prefixLength(bigFrames);
     byte[] stream = input.stream();
     WireModel.Result expected = WireModel.decode(stream, bigFrames, maxFrameLength);
 
-    // What a decoder may hold: an incomplete frame and one read, twice over because read bytes
-    // are compacted away only when they fill half the buffer, rounded as Netty rounds.
-    BoundedAllocator alloc = new BoundedAllocator(
-        new TrackingAllocator().bound(maxFrameLength, prefixLength, input.largestChunk()));
+    // The inputs come from here, so that each is checked for release; the decoder itself takes
+    // nothing from the channel's allocator (a request above the largest input is refused).
+    BoundedAllocator alloc = new BoundedAllocator(Math.max(1, input.largestChunk()));
     Recorder seen = new Recorder();
-    EmbeddedChannel channel =
-        new EmbeddedChannel(new FrameDecoder(bigFrames, maxFrameLength), seen);
+    FrameDecoder decoder = new FrameDecoder(bigFrames, maxFrameLength);
+    EmbeddedChannel channel = new EmbeddedChannel(decoder, seen);
     channel.config().setAllocator(alloc);
+    int mostHeld = 0;
 
     int offset = 0;
     for (int n : input.chunkSizes()) {
@@ -83,6 +81,7 @@ class FrameDecoderFuzzTest {
       } catch (Throwable t) {
         seen.add(t);
       }
+      mostHeld = Math.max(mostHeld, decoder.heldCapacity());
     }
     seen.chunkStart = seen.chunkEnd = offset;
     try {
@@ -96,6 +95,9 @@ class FrameDecoderFuzzTest {
     assertThat(alloc.refusedRequest())
         .as("array request above the bound of %d; %s", alloc.limit(), context)
         .isEqualTo(-1);
+    assertThat(mostHeld)
+        .as("held between reads, at most one frame; %s", context)
+        .isLessThanOrEqualTo(Frames.heldBound(maxFrameLength, bigFrames));
     assertThat(seen.messages()).as(context).containsExactlyElementsOf(expected.messages);
     assertThat(seen.messages()).allSatisfy(m -> assertThat(m.tlsSession()).isNull());
     if (expected.flaw == null) {

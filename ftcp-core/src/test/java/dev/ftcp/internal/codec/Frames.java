@@ -33,6 +33,14 @@ final class Frames {
     return encode(m.id(), m.repId(), m.data(), bigFrames);
   }
 
+  /**
+   * The most a decoder limited to frames of {@code maxFrameLength} may hold between reads: the
+   * header and the payload of one frame cut by a read's end, whatever the reads' sizes.
+   */
+  static int heldBound(int maxFrameLength, boolean bigFrames) {
+    return FrameCodec.prefixLength(bigFrames) + maxFrameLength;
+  }
+
   static EmbeddedChannel decoder(boolean bigFrames, int maxFrameLength) {
     return new EmbeddedChannel(new FrameDecoder(bigFrames, maxFrameLength));
   }
@@ -80,6 +88,8 @@ final class Frames {
     final List<Object> events = new ArrayList<>();
     /** For each error, the input offsets [start, end) of the chunk whose write reported it. */
     final List<int[]> errorChunks = new ArrayList<>();
+    /** The most the decoder held after any chunk (see {@link FrameDecoder#heldCapacity()}). */
+    int mostHeld;
     private final EmbeddedChannel channel;
     private ByteBufAllocator inputs = ByteBufAllocator.DEFAULT;
     private int fed;
@@ -90,8 +100,7 @@ final class Frames {
 
     /**
      * Feeds chunks the leak detector does not track. At PARANOID every tracked buffer costs a
-     * stack trace, which makes a stream fed byte by byte slow; the decoder's own cumulation
-     * buffers come from the channel's allocator and stay tracked.
+     * stack trace, which makes a stream fed byte by byte slow.
      */
     Decoded untrackedInputs() {
       inputs = UnpooledByteBufAllocator.DEFAULT;
@@ -100,8 +109,7 @@ final class Frames {
 
     /**
      * Each chunk is a fresh heap buffer (from Netty's default allocator, so the leak detector
-     * sees it if the decoder never releases it) whose capacity cannot grow: when the decoder
-     * needs a bigger cumulation it must ask the channel's allocator.
+     * sees it if the decoder never releases it) whose capacity cannot grow.
      */
     Decoded write(byte[] bytes, IntSupplier chunkSizes) {
       int offset = 0;
@@ -135,6 +143,10 @@ final class Frames {
 
     /** Messages reach the inbound queue before the exception that stopped their chunk. */
     private void record(Throwable error, int chunkStart) {
+      FrameDecoder decoder = channel.pipeline().get(FrameDecoder.class);
+      if (decoder != null) {
+        mostHeld = Math.max(mostHeld, decoder.heldCapacity());
+      }
       for (Object m; (m = channel.readInbound()) != null; ) {
         for (Message one : messagesIn(m)) {
           messages.add(one);
