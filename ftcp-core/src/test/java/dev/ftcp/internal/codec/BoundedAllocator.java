@@ -17,17 +17,11 @@ import java.util.List;
 final class BoundedAllocator extends AbstractByteBufAllocator {
   private final int limit;
   private final List<ByteBuf> handedOut = new ArrayList<>();
-  private int largestArray;
   private int refusedRequest = -1;
 
   BoundedAllocator(int limit) {
     super(false);
     this.limit = limit;
-  }
-
-  /** The largest array any buffer from here allocated. */
-  int largestArray() {
-    return largestArray;
   }
 
   /** The first request above the limit, or -1. */
@@ -75,7 +69,6 @@ final class BoundedAllocator extends AbstractByteBufAllocator {
       throw new AssertionError(
           "asked for an array of " + length + " bytes; this input allows at most " + limit);
     }
-    largestArray = Math.max(largestArray, length);
   }
 
   private static final class Buf extends UnpooledHeapByteBuf {

@@ -254,7 +254,7 @@ class FrameCodecHostileInputTest {
   }
 
   @Test
-  void framingErrorUnwrapsOnlyFramingErrors() {
+  void framingErrorIsAFrameFormatExceptionAndNothingElse() {
     FrameFormatException e = new FrameFormatException("bad frame");
 
     assertThat(FrameDecoder.framingError(e)).isSameAs(e);
