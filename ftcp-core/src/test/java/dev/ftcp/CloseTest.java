@@ -12,7 +12,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
-/** SPEC §2 "Closing", on both sides. */
+/** PROTOCOL.md §10 "Closing", on both sides. */
 @Timeout(30)
 class CloseTest {
   @RegisterExtension static final NettyLeakCheck LEAKS = new NettyLeakCheck();

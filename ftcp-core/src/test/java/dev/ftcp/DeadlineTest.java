@@ -14,7 +14,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
-/** SPEC §2 "Deadlines". */
+/** PROTOCOL.md §7 "Deadlines". */
 @Timeout(30)
 class DeadlineTest {
   @RegisterExtension static final NettyLeakCheck LEAKS = new NettyLeakCheck();

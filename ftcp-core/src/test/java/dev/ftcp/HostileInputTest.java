@@ -19,7 +19,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
-/** SPEC §2 "Malformed or hostile input": a raw socket plays the hostile peer. */
+/** PROTOCOL.md §13 "Malformed or hostile input": a raw socket plays the hostile peer. */
 @Timeout(30)
 class HostileInputTest {
   @RegisterExtension static final NettyLeakCheck LEAKS = new NettyLeakCheck();

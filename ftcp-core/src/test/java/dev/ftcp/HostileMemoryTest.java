@@ -32,10 +32,11 @@ import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
- * SPEC §2 "Malformed or hostile input" and "Server limits": what hostile peers can make a server
- * hold, measured in a server JVM of its own ({@link ServerProcess}) with a small heap, so that
- * the figures are the server's alone (not the test's sockets, not the paranoid leak detector of
- * the test JVM). Each figure is printed and written to {@code target/hostile-summary.txt}.
+ * PROTOCOL.md §13 "Malformed or hostile input" and §11 "Server limits": what hostile peers can
+ * make a server hold, measured in a server JVM of its own ({@link ServerProcess}) with a small
+ * heap, so that the figures are the server's alone (not the test's sockets, not the paranoid
+ * leak detector of the test JVM). Each figure is printed and written to
+ * {@code target/hostile-summary.txt}.
  *
  * <p>Assertions are on memory and counts, never on time: the latencies of the well-behaved
  * client are reported, not asserted.

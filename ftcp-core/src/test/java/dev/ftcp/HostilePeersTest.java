@@ -21,9 +21,9 @@ import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
- * SPEC §2 "Server limits" against many hostile peers at once, raw sockets playing them: what
- * {@link ServerLimitsTest} shows for one connection, at scale. What hostile peers cost in memory
- * is measured in {@link HostileMemoryTest}.
+ * PROTOCOL.md §11 "Server limits" against many hostile peers at once, raw sockets playing them:
+ * what {@link ServerLimitsTest} shows for one connection, at scale. What hostile peers cost in
+ * memory is measured in {@link HostileMemoryTest}.
  *
  * <p>Every wait is bounded and no assertion is on time.
  */

@@ -13,7 +13,10 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
-/** The settings' defaults are SPEC's, and a bad value is refused with its name and value. */
+/**
+ * The settings' defaults are those of PROTOCOL.md §3.2, and a bad value is refused with its name
+ * and value.
+ */
 @Timeout(10)
 class OptionsTest {
   private static final int LARGEST_FRAME_LENGTH = Integer.MAX_VALUE - 8;

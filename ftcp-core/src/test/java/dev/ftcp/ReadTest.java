@@ -13,7 +13,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
-/** SPEC §2 "Reading", over real loopback sockets. */
+/** PROTOCOL.md §5 "Reading", over real loopback sockets. */
 @Timeout(60)
 class ReadTest {
   @RegisterExtension static final NettyLeakCheck LEAKS = new NettyLeakCheck();

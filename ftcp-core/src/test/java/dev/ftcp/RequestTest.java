@@ -18,7 +18,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
-/** SPEC §2 "Request / reply", over real loopback sockets. */
+/** PROTOCOL.md §6 "Request / reply", over real loopback sockets. */
 @Timeout(60)
 class RequestTest {
   @RegisterExtension static final NettyLeakCheck LEAKS = new NettyLeakCheck();

@@ -122,7 +122,7 @@ class ServerConnFuzzTest {
         }
         if (lateReader) {
           // Messages that came before any reader, even before the connection failed, wait in
-          // the backlog for the next reader (SPEC §2 Reading).
+          // the backlog for the next reader (PROTOCOL.md §5 "Reading").
           reader = server.reader();
         }
         Reader open = reader;

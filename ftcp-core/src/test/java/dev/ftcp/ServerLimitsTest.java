@@ -14,7 +14,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
-/** SPEC §2 "Server limits": idleTimeout and maxConnections. */
+/** PROTOCOL.md §11 "Server limits": idleTimeout and maxConnections. */
 @Timeout(30)
 class ServerLimitsTest {
   @RegisterExtension static final NettyLeakCheck LEAKS = new NettyLeakCheck();

@@ -21,7 +21,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
 /**
- * TLS through the whole connection core (SPEC §2 "TLS"), on both providers: sessions on
+ * TLS through the whole connection core (PROTOCOL.md §12 "TLS"), on both providers: sessions on
  * messages, mutual TLS, each way a handshake fails, and a redial that handshakes again.
  */
 @Timeout(60)

@@ -18,7 +18,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
-/** SPEC §2 "Writing", over real loopback sockets. */
+/** PROTOCOL.md §4 "Writing", over real loopback sockets. */
 @Timeout(60)
 class WriteTest {
   @RegisterExtension static final NettyLeakCheck LEAKS = new NettyLeakCheck();

@@ -68,7 +68,7 @@ class OutageTest {
 
       outage.begin(rig);
       // Written only once the client knows: what is written to a socket the server already
-      // closed is in the one window TCP may lose (SPEC §2 Redial).
+      // closed is in the one window TCP may lose (PROTOCOL.md §8 "Redial").
       log.await(Kind.DISCONNECTED, 1, WITHIN);
       FutureTask<long[]> writer = Threads.start("writer", () -> {
         long[] ids = new long[MESSAGES];
@@ -305,8 +305,8 @@ class OutageTest {
    */
   @ParameterizedTest(name = "{0}, {1}")
   @MethodSource("transportsAndOutages")
-  // SPEC "Closing": close() sends what is queued, waiting at most closeLinger, also while
-  // the connection is redialing.
+  // PROTOCOL.md §10 "Closing": close() sends what is queued, waiting at most closeLinger, also
+  // while the connection is redialing.
   void closeDuringAnOutageSendsTheQueueIfTheServerIsBackWithinTheLinger(Transport transport,
       Outage outage) throws Exception {
     try (Rig rig = Rig.start(transport)) {

@@ -15,9 +15,9 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /**
- * SPEC "Redial": a client gives up only if no attempt succeeds within redialTimeout. A client
- * that only writes (its server never answers) over a link cut every 0.6 s reconnects at once
- * each time and every connection carries its messages: it must not give up.
+ * PROTOCOL.md §8 "Redial": a client gives up only if no attempt succeeds within redialTimeout. A
+ * client that only writes (its server never answers) over a link cut every 0.6 s reconnects at
+ * once each time and every connection carries its messages: it must not give up.
  *
  * <p>Found by the soak test: a redialed channel that received nothing and dropped within
  * {@code maxRedialBackoff} counted as a failed attempt of the same outage (meant for a server

@@ -6,11 +6,11 @@ import java.util.Arrays;
 import java.util.List;
 
 /**
- * What a correct ftcp receiver makes of a byte stream (SPEC §1 and "Malformed or hostile
- * input"), written straight from the spec and independently of the codec, as the oracle the
- * fuzz tests compare the real decoder against: the messages of the complete frames in order,
- * up to the first malformed frame, and that frame's flaw. A stream that ends inside a frame is
- * not malformed; it just has no more messages.
+ * What a correct ftcp receiver makes of a byte stream (PROTOCOL.md §1 and §13 "Malformed or
+ * hostile input"), written straight from that document and independently of the codec, as the
+ * oracle the fuzz tests compare the real decoder against: the messages of the complete frames in
+ * order, up to the first malformed frame, and that frame's flaw. A stream that ends inside a
+ * frame is not malformed; it just has no more messages.
  */
 public final class WireModel {
   private static final int SLOTS = 16;

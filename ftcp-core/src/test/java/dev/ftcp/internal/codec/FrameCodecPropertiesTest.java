@@ -338,7 +338,7 @@ class FrameCodecPropertiesTest {
   }
 
   /**
-   * What a stream holds, read straight from SPEC section 1 without the codec's code: the
+   * What a stream holds, read straight from PROTOCOL.md §1 without the codec's code: the
    * messages of the complete, well-formed frames before the first bad one, and what is wrong
    * with that one, if any.
    */
