@@ -58,7 +58,7 @@ class FrameCodecHostileInputTest {
   }
 
   @Test
-  void lengthAboveTheLimitFailsAsSoonAsThePrefixIsInAndNothingOfThatSizeIsAllocated() {
+  void lengthAboveTheLimitFailsAsSoonAsThePrefixIsInAndNothingButTheHeaderIsHeld() {
     EmbeddedChannel channel = Frames.decoder(false, 1000);
     Frames.Decoded decoded = new Frames.Decoded(channel);
 
@@ -70,7 +70,8 @@ class FrameCodecHostileInputTest {
         .hasMessageContaining("65535")
         .hasMessageContaining("maxFrameLength 1000");
 
-    // The 65535 bytes the prefix announced, and more: all swallowed, nothing buffered.
+    // The 65535 bytes the prefix announced, and more: all swallowed; the decoder holds only its
+    // header array, never a payload array for the refused frame.
     byte[] more = new byte[100_000];
     Arrays.fill(more, (byte) 0x10);
     decoded.untrackedInputs().write(more, Frames.randomChunks(1, 64)).finish();
@@ -125,8 +126,10 @@ class FrameCodecHostileInputTest {
   }
 
   @Test
-  void bigFramesLengthOf2To32Minus1IsAFramingErrorNotNettysTooLongFrame() {
-    // Netty's own limit would report TooLongFrameException, which no caller recognises.
+  void bigFramesLengthOf2To32Minus1IsReadUnsignedAndRefusedAsAFrameFormatException() {
+    // The largest 4-byte prefix: read as a signed int it would be -1 and slip under the limit.
+    // The decoder reads it unsigned and reports the FrameFormatException itself, unwrapped, the
+    // one exception a connection treats as a framing error.
     Frames.Decoded decoded = feed(
         Frames.decoder(true, Options.DEFAULT_BIG_FRAME_LENGTH),
         join(hex("ffffffff"), new byte[1000]),
