@@ -37,6 +37,16 @@ public interface Conn extends AutoCloseable {
   long write(Message msg) throws IOException;
 
   /**
+   * Queues a message if the write queue has room and returns its ID, as {@link #write} does;
+   * returns -1 when the queue is full. Never blocks, so it may be called anywhere, callbacks on
+   * ftcp's own threads included: back-pressure as an outcome instead of a wait.
+   *
+   * @throws IllegalArgumentException as {@link #write} does; nothing is queued
+   * @throws ConnectionClosedException when the connection is closed, has failed, or gave up
+   */
+  long tryWrite(Message msg) throws IOException;
+
+  /**
    * Opens a reader. Every reader open when a message arrives receives it. Messages that arrived
    * while no reader was open are given to the first reader opened.
    */

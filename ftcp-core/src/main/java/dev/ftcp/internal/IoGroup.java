@@ -36,7 +36,7 @@ import org.slf4j.LoggerFactory;
  * <p>Timeouts of asynchronous requests run on one {@link HashedWheelTimer} (thread
  * {@code ftcp-timer-N}, started on first use) rather than as event-loop scheduled tasks. Each
  * connection keeps at most one wheel timeout at a time, a sweep armed for the earliest deadline
- * of its requests in flight (see {@code RealConn.armSweep}). One wheel timeout per request, added
+ * of its requests in flight (see {@code Requests.armSweep}). One wheel timeout per request, added
  * and cancelled, held 256 requests in flight on one connection to 705 k/s; one sweep per
  * connection, 780 k/s (the load harness, old and new alternated). The wheel ticks
  * every {@value #TIMER_TICK_MS} ms, so a timeout fires up to that much late; a request's timeout

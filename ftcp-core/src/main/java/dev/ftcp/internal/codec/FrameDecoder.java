@@ -26,7 +26,7 @@ import javax.net.ssl.SSLSession;
  * every read that follows a cut frame into its cumulation (on one-way 1 KiB, the copy and the
  * cumulation's growth were a fifth of the receiving event loop's samples), and its composite
  * cumulation avoids the copy at a higher cost per access (one-way 64 B 10.4 to 8.8 M msgs/s):
- * docs/BENCHMARKS.md, session 8.
+ * measured 2026-12-06 at ecafc7e (docs/BENCHMARKS.md).
  *
  * <p>A frame longer than {@code maxFrameLength} is refused as soon as its length prefix is
  * seen, before anything is held for it, so a peer cannot make us allocate what it likes; the

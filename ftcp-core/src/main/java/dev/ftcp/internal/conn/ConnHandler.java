@@ -2,6 +2,7 @@ package dev.ftcp.internal.conn;
 
 import dev.ftcp.FrameFormatException;
 import dev.ftcp.FtcpTimeoutException;
+import dev.ftcp.Options;
 import dev.ftcp.internal.Durations;
 import dev.ftcp.internal.codec.DecodedFrames;
 import dev.ftcp.internal.codec.FrameDecoder;
@@ -21,21 +22,23 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The last handler of a connection's pipeline: passes decoded messages, readiness, write
- * room, time-outs and failures of one channel to its {@link RealConn}. One per channel, so a
+ * room, time-outs and failures of one channel to its connection ({@link LinkEvents}). One per channel, so a
  * redial gets a fresh one; event loop only.
  */
 final class ConnHandler extends ChannelInboundHandlerAdapter {
   private static final Logger log = LoggerFactory.getLogger(ConnHandler.class);
 
-  private final RealConn conn;
+  private final LinkEvents conn;
   private final FrameDecoder decoder;
+  private final Options options;
   private final boolean tls;
   private Throwable failure;
 
-  ConnHandler(RealConn conn, FrameDecoder decoder, boolean tls) {
+  ConnHandler(LinkEvents conn, FrameDecoder decoder, Options options) {
     this.conn = conn;
     this.decoder = decoder;
-    this.tls = tls;
+    this.options = options;
+    this.tls = options.tls() != null;
   }
 
   @Override
@@ -63,11 +66,11 @@ final class ConnHandler extends ChannelInboundHandlerAdapter {
       IdleState idle = ((IdleStateEvent) evt).state();
       if (idle == IdleState.WRITER_IDLE && waitingForSocket(ctx.channel())) {
         fail(ctx, new FtcpTimeoutException("the socket took no byte for "
-            + Durations.human(conn.options.writeTimeout()) + " while data waited (writeTimeout): peer not reading"));
+            + Durations.human(options.writeTimeout()) + " while data waited (writeTimeout): peer not reading"));
       } else if (idle == IdleState.READER_IDLE && !conn.readingPaused()) {
         // While our own buffers are full we read nothing, so that time says nothing of the peer.
         fail(ctx, new FtcpTimeoutException("no message received for "
-            + Durations.human(conn.options.idleTimeout()) + " (idleTimeout)"));
+            + Durations.human(options.idleTimeout()) + " (idleTimeout)"));
       }
       return;
     }
@@ -105,7 +108,7 @@ final class ConnHandler extends ChannelInboundHandlerAdapter {
   @Override
   public void channelWritabilityChanged(ChannelHandlerContext ctx) throws Exception {
     if (ctx.channel().isWritable()) {
-      conn.drain();
+      conn.onWritable();
     }
     super.channelWritabilityChanged(ctx);
   }

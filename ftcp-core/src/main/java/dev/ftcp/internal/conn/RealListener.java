@@ -7,6 +7,7 @@ import dev.ftcp.Listener;
 import dev.ftcp.Options;
 import dev.ftcp.internal.IoGroup;
 import dev.ftcp.internal.Waiters;
+import dev.ftcp.internal.time.Deadlines;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
@@ -55,7 +56,7 @@ final class RealListener implements Listener {
         .option(ChannelOption.SO_REUSEADDR, true)
         .childOption(ChannelOption.TCP_NODELAY, true)
         .childOption(ChannelOption.SO_KEEPALIVE, options.keepAlive())
-        .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK, RealConn.WATER_MARK)
+        .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK, Pipelines.WATER_MARK)
         .childHandler(new ChannelInitializer<Channel>() {
           @Override
           protected void initChannel(Channel ch) {
@@ -154,7 +155,7 @@ final class RealListener implements Listener {
   @Override
   public Conn accept(Duration timeout) throws IOException {
     Objects.requireNonNull(timeout, "timeout");
-    return accept(RealConn.deadlineAfter(timeout));
+    return accept(Deadlines.after(System.nanoTime(), timeout));
   }
 
   private Conn accept(long deadline) throws IOException {

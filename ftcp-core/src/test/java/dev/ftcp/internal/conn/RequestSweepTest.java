@@ -36,7 +36,7 @@ class RequestSweepTest {
         // Each deadline is earlier than the last (1,800 ms down to 240 ms): each arms a sweep.
         shortOnes.add(c.requestAsync(Message.of("short"), Duration.ofMillis(1_800 - 40 * i)));
       }
-      assertThat(conn.sweepsArmed()).isGreaterThan(1);
+      assertThat(conn.requests().sweepsArmed()).isGreaterThan(1);
       await().atMost(Duration.ofSeconds(20))
           .until(() -> shortOnes.stream().allMatch(CompletableFuture::isDone));
       assertThat(shortOnes).allSatisfy(f -> assertThat(f)
@@ -47,7 +47,7 @@ class RequestSweepTest {
       // sweep armed for the same deadline. Had each sweep cleared the mark of whichever was
       // armed, each would have re-armed one of its own: 41 here.
       await().atMost(Duration.ofSeconds(5)).during(Duration.ofMillis(500))
-          .until(() -> conn.sweepsArmed() <= 2);
+          .until(() -> conn.requests().sweepsArmed() <= 2);
       assertThat(longOnes).noneMatch(CompletableFuture::isDone);
     }
   }

@@ -1,6 +1,7 @@
-package dev.ftcp.internal.conn;
+package dev.ftcp.internal.conn.write;
 
 import dev.ftcp.Message;
+import dev.ftcp.internal.codec.FrameCodec;
 
 /**
  * Messages taken from the ring and not yet confirmed taken by the kernel, oldest first:
@@ -65,6 +66,34 @@ final class PendingWrites {
     head = (head + n) & (messages.length - 1);
     size -= n;
     written -= n;
+  }
+
+  /**
+   * How many of the oldest {@code count} written entries a failed batch of them delivered whole
+   * to the kernel, which took {@code progress} bytes of it before the link broke: those count
+   * as sent; the rest, starting with a frame cut in the middle, must go again.
+   */
+  int takenWhole(int count, long progress, int prefix) {
+    int whole = 0;
+    long bytes = 0;
+    while (whole < count) {
+      long size = FrameCodec.frameSize(message(whole).data().length, prefix);
+      if (bytes + size > progress) {
+        break;
+      }
+      bytes += size;
+      whole++;
+    }
+    return whole;
+  }
+
+  /** The bytes on the wire of the oldest {@code n} entries. */
+  long frameBytes(int n, int prefix) {
+    long bytes = 0;
+    for (int k = 0; k < n; k++) {
+      bytes += FrameCodec.frameSize(message(k).data().length, prefix);
+    }
+    return bytes;
   }
 
   /** A batch of {@code n} written entries failed: they go back to waiting (they stay oldest). */

@@ -1,4 +1,4 @@
-package dev.ftcp.internal.conn;
+package dev.ftcp.internal.conn.read;
 
 import dev.ftcp.ConnectionClosedException;
 import dev.ftcp.FtcpTimeoutException;
@@ -6,6 +6,7 @@ import dev.ftcp.Message;
 import dev.ftcp.Reader;
 import dev.ftcp.internal.IoGroup;
 import dev.ftcp.internal.Waiters;
+import dev.ftcp.internal.time.Deadlines;
 import java.io.IOException;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
@@ -22,8 +23,7 @@ import org.jctools.queues.atomic.SpscUnboundedAtomicArrayQueue;
  * A reader's buffer, its blocking reads and its asynchronous reads. The event loop appends
  * ({@link #offer}) and, once per read batch ({@link #batchDone}), wakes blocked readers and
  * completes waiting asynchronous reads; any number of application threads take. The buffer is
- * bounded by the connection pausing socket reads, not by refusing offers: see the package
- * documentation.
+ * bounded by the connection pausing socket reads, not by refusing offers: see {@link ReadFlow}.
  */
 final class RealReader implements Reader {
   private static final int CHUNK = 128;
@@ -40,7 +40,8 @@ final class RealReader implements Reader {
     }
   }
 
-  private final RealConn conn;
+  private final Inbound owner;
+  private final ReadHost conn;
   // Unbounded by type, bounded by the connection pausing its socket: see the package docs.
   // A chunked array queue: no node per message, unlike ConcurrentLinkedQueue; the atomic
   // variant, because the Unsafe one makes JDK 24+ print warnings. Single producer (the event
@@ -51,8 +52,8 @@ final class RealReader implements Reader {
   // The buffer's size is offered - taken. Each counter has one writer at a time (the event
   // loop; the holder of takeLock), so neither needs a read-modify-write: the event loop
   // publishes with a release store (no fence per message); the taker with a volatile store,
-  // because RealConn.taken then reads readPaused and the event loop, after setting it, reads
-  // taken: each side's store must be ordered before its load (see RealConn.resumeCheck).
+  // because ReadFlow.taken then reads its paused flag and the event loop, after setting it, reads
+  // taken: each side's store must be ordered before its load (see ReadFlow.resumeCheck).
   private long offered; // event loop
   private long taken; // under takeLock
   // Taken by reader threads; the event loop only ever tries it.
@@ -68,7 +69,8 @@ final class RealReader implements Reader {
   private final Waiters waiting = new Waiters();
   private volatile boolean closed;
 
-  RealReader(RealConn conn) {
+  RealReader(Inbound owner, ReadHost conn) {
+    this.owner = owner;
     this.conn = conn;
   }
 
@@ -127,7 +129,7 @@ final class RealReader implements Reader {
     // at the waiters after its batch (batchDone) sees this read. Only in the first case, or at
     // the end, does the event loop get a task; otherwise a waiting read costs it nothing.
     asyncWaiting.add(f);
-    if (!buffer.isEmpty() || closed || conn.isTerminal()) {
+    if (!buffer.isEmpty() || closed || conn.ended()) {
       settleSoon();
     }
     return f;
@@ -155,10 +157,10 @@ final class RealReader implements Reader {
       return;
     }
     flushHandoffs();
-    if ((closed || conn.isTerminal()) && buffer.isEmpty() && !asyncWaiting.isEmpty()) {
+    if ((closed || conn.ended()) && buffer.isEmpty() && !asyncWaiting.isEmpty()) {
       ConnectionClosedException e = closed
           ? new ConnectionClosedException("reader is closed") : conn.closedException();
-      Executor executor = conn.options.callbackExecutor();
+      Executor executor = conn.callbacks();
       CompletableFuture<Message> f;
       while ((f = asyncWaiting.poll()) != null) {
         CompletableFuture<Message> failed = f;
@@ -205,7 +207,7 @@ final class RealReader implements Reader {
       takeLock.unlock();
     }
     if (took) {
-      conn.taken(this);
+      owner.taken(this);
     }
     return true;
   }
@@ -217,7 +219,7 @@ final class RealReader implements Reader {
     }
     Object[] done = handoffs.toArray();
     handoffs.clear();
-    conn.options.callbackExecutor().execute(() -> {
+    conn.callbacks().execute(() -> {
       for (int i = 0; i < done.length; i += 2) {
         ((CompletableFuture<Message>) done[i]).complete((Message) done[i + 1]);
       }
@@ -257,7 +259,7 @@ final class RealReader implements Reader {
   @Override
   public Message read(Duration timeout) throws IOException {
     Objects.requireNonNull(timeout, "timeout");
-    return read(RealConn.deadlineAfter(timeout));
+    return read(Deadlines.after(System.nanoTime(), timeout));
   }
 
   private Message read(long deadlineNanos) throws IOException {
@@ -270,21 +272,21 @@ final class RealReader implements Reader {
       if (closed) {
         throw new ConnectionClosedException("reader is closed");
       }
-      if (conn.isTerminal()) {
+      if (conn.ended()) {
         m = take(); // messages that came before the end are still delivered
         if (m != null) {
           return m;
         }
         throw conn.closedException();
       }
-      long readDeadline = conn.readDeadlineNanos();
+      long readDeadline = conn.readDeadline();
       long deadline = Math.min(deadlineNanos, readDeadline);
       if (deadline != Long.MAX_VALUE && System.nanoTime() - deadline >= 0) {
         throw new FtcpTimeoutException(deadline == readDeadline
             ? "read deadline passed" : "no message within the read timeout");
       }
-      waiting.parkUntil(() -> buffer.isEmpty() && !closed && !conn.isTerminal()
-          && readDeadline == conn.readDeadlineNanos(), deadline, this, "a message");
+      waiting.parkUntil(() -> buffer.isEmpty() && !closed && !conn.ended()
+          && readDeadline == conn.readDeadline(), deadline, this, "a message");
     }
   }
 
@@ -297,7 +299,7 @@ final class RealReader implements Reader {
       takeLock.unlock();
     }
     if (m != null) {
-      conn.taken(this);
+      owner.taken(this);
     }
     return m;
   }
@@ -307,7 +309,7 @@ final class RealReader implements Reader {
     if (!closed) {
       closed = true;
       waiting.wakeAll();
-      conn.readerClosed(this);
+      owner.readerClosed(this);
     }
   }
 }

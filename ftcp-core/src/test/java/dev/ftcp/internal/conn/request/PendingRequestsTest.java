@@ -1,7 +1,8 @@
-package dev.ftcp.internal.conn;
+package dev.ftcp.internal.conn.request;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.ftcp.internal.time.Deadlines;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -30,7 +31,7 @@ class PendingRequestsTest {
     long next = 1;
     for (int round = 0; round < 200_000; round++) {
       if (model.size() < 256 || random.nextInt(3) == 0) {
-        PendingRequest p = new PendingRequest(next++, random.nextBoolean(), TIMEOUT);
+        PendingRequest p = request(next++, random.nextBoolean(), TIMEOUT);
         assertThat(table.add(p)).isTrue();
         model.put(p.id, p);
       } else {
@@ -57,7 +58,7 @@ class PendingRequestsTest {
       };
       switch (random.nextInt(4)) {
         case 0, 1 -> {
-          PendingRequest p = new PendingRequest(id, false, TIMEOUT);
+          PendingRequest p = request(id, false, TIMEOUT);
           boolean absent = !model.containsKey(id);
           assertThat(table.add(p)).isEqualTo(absent);
           if (absent) {
@@ -67,7 +68,7 @@ class PendingRequestsTest {
         case 2 -> assertThat(table.remove(id)).isSameAs(model.remove(id));
         default -> {
           PendingRequest in = model.get(id);
-          PendingRequest other = new PendingRequest(id, false, TIMEOUT);
+          PendingRequest other = request(id, false, TIMEOUT);
           assertThat(table.remove(other)).isFalse(); // same ID, another request: not removed
           if (in != null) {
             assertThat(table.remove(in)).isTrue();
@@ -86,7 +87,7 @@ class PendingRequestsTest {
     PendingRequests table = new PendingRequests();
     List<PendingRequest> all = new ArrayList<>();
     for (int i = 1; i <= 100; i++) {
-      PendingRequest p = new PendingRequest(i, i % 3 != 0, Duration.ofMillis(i % 5 == 0
+      PendingRequest p = request(i, i % 3 != 0, Duration.ofMillis(i % 5 == 0
           ? 1_000_000 : 0));
       all.add(p);
       table.add(p);
@@ -107,7 +108,7 @@ class PendingRequestsTest {
     assertThat(rest).hasSize(100 - overdue.size()).doesNotContainAnyElementsOf(overdue);
     assertThat(table.size()).isZero();
     assertThat(table.removeOverdue(System.nanoTime(), new ArrayList<>()))
-        .isEqualTo(RealConn.NO_DEADLINE);
+        .isEqualTo(Deadlines.NONE);
   }
 
   /**
@@ -126,15 +127,15 @@ class PendingRequestsTest {
 
     PendingRequests table = new PendingRequests();
     for (long id : new long[] {filler, first, last}) {
-      table.add(new PendingRequest(id, false, TIMEOUT));
+      table.add(request(id, false, TIMEOUT));
     }
     // Slots: 0 first, 3 filler, 7 last. Deleting 7: first stays in 0, its home.
     assertThat(table.remove(last)).isNotNull();
     assertThat(table.remove(first)).isNotNull();
 
-    table.add(new PendingRequest(last, false, TIMEOUT));
-    table.add(new PendingRequest(lastToo, false, TIMEOUT)); // home 7 is taken: slot 0
-    table.add(new PendingRequest(first, false, TIMEOUT)); // home 0 is taken: slot 1
+    table.add(request(last, false, TIMEOUT));
+    table.add(request(lastToo, false, TIMEOUT)); // home 7 is taken: slot 0
+    table.add(request(first, false, TIMEOUT)); // home 0 is taken: slot 1
     // Deleting 7: lastToo (home 7) moves back into it, then first (home 0) into slot 0.
     assertThat(table.remove(last)).isNotNull();
     assertThat(table.remove(first)).isNotNull();
@@ -157,5 +158,11 @@ class PendingRequestsTest {
     }
     assertThat(table.size()).isZero();
     assertThat(Arrays.asList(table.removeAll())).isEmpty();
+  }
+
+  /** A request as Requests.register makes it, timed by the real clock, for a table of its own. */
+  private static PendingRequest request(long id, boolean async, Duration timeout) {
+    return new PendingRequest(id, async, timeout,
+        Deadlines.after(System.nanoTime(), timeout), new PendingRequests());
   }
 }

@@ -1,4 +1,4 @@
-package dev.ftcp.internal.conn;
+package dev.ftcp.internal.conn.write;
 
 import dev.ftcp.Message;
 import dev.ftcp.internal.Waiters;

@@ -1,4 +1,4 @@
-package dev.ftcp.internal.conn;
+package dev.ftcp.internal.conn.redial;
 
 import java.time.Duration;
 import java.util.function.DoubleSupplier;
@@ -8,14 +8,14 @@ import java.util.function.DoubleSupplier;
  * {@code max}, each scaled by a random factor in [0.8, 1.2) so that a fleet of clients does not
  * hit a restarted server in lock-step. The random source is injectable for tests. Immutable.
  */
-final class Backoff {
+public final class Backoff {
   static final double JITTER = 0.2;
 
   private final long initialNanos;
   private final long maxNanos;
   private final DoubleSupplier random;
 
-  Backoff(Duration initial, Duration max, DoubleSupplier random) {
+  public Backoff(Duration initial, Duration max, DoubleSupplier random) {
     this.initialNanos = initial.toNanos();
     this.maxNanos = max.toNanos();
     this.random = random;

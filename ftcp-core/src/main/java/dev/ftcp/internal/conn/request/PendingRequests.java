@@ -1,5 +1,6 @@
-package dev.ftcp.internal.conn;
+package dev.ftcp.internal.conn.request;
 
+import dev.ftcp.internal.time.Deadlines;
 import java.util.List;
 
 /**
@@ -74,17 +75,17 @@ final class PendingRequests {
   /**
    * Removes the asynchronous requests whose deadline is at or before {@code now} into
    * {@code overdue} (empty when called), and returns the earliest deadline of those left, or
-   * {@link RealConn#NO_DEADLINE}.
+   * {@link Deadlines#NONE}.
    */
   synchronized long removeOverdue(long now, List<PendingRequest> overdue) {
-    long next = RealConn.NO_DEADLINE;
+    long next = Deadlines.NONE;
     for (PendingRequest p : slots) {
-      if (p == null || !p.async || p.deadline == RealConn.NO_DEADLINE) {
+      if (p == null || !p.async || p.deadline == Deadlines.NONE) {
         continue;
       }
       if (p.deadline - now <= 0) {
         overdue.add(p);
-      } else if (next == RealConn.NO_DEADLINE || p.deadline - next < 0) {
+      } else if (next == Deadlines.NONE || p.deadline - next < 0) {
         next = p.deadline;
       }
     }

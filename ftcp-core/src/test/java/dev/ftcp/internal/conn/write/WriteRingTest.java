@@ -1,4 +1,4 @@
-package dev.ftcp.internal.conn;
+package dev.ftcp.internal.conn.write;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

@@ -1,0 +1,111 @@
+package dev.ftcp.internal.conn;
+
+import dev.ftcp.ConnectionClosedException;
+import dev.ftcp.Options;
+import dev.ftcp.internal.conn.redial.RedialHost;
+import dev.ftcp.internal.conn.redial.Redialer;
+import dev.ftcp.internal.time.Clock;
+import io.netty.bootstrap.Bootstrap;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFuture;
+import io.netty.channel.EventLoop;
+import java.net.InetSocketAddress;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A client connection's dials: the bootstrap that opens its channels, and how the outcome of
+ * each attempt meets the connection's state (a first dial that fails fails the connection; a
+ * close waits for no redial unless messages are queued; otherwise the {@link Redialer} decides
+ * when to try again and when to give up).
+ *
+ * <p>Threads: the connection's event loop, but {@link #start}, which any thread may call.
+ * Cost: nothing while the link is up.
+ */
+final class ClientDialing implements RedialHost {
+  private static final Logger log = LoggerFactory.getLogger(ClientDialing.class);
+
+  private final RealConn conn;
+  private final InetSocketAddress peer;
+  private final Bootstrap bootstrap;
+  private final Redialer redialer;
+
+  ClientDialing(RealConn conn, Options options, EventLoop loop, InetSocketAddress peer,
+      Clock clock) {
+    this.conn = conn;
+    this.peer = peer;
+    this.bootstrap = Pipelines.client(options, loop, peer, ch -> conn);
+    this.redialer = new Redialer(this, options, clock, loop);
+  }
+
+  /** Any thread: starts the first dial; its outcome completes the connection's ready future. */
+  void start() {
+    if (!conn.runOnLoop(redialer::attempt)) {
+      conn.ready.completeExceptionally(new ConnectionClosedException("ftcp is shutting down"));
+    }
+  }
+
+  /** A channel is ready; returns the attempts it took. */
+  int ready(boolean first, long received) {
+    return redialer.ready(first, received);
+  }
+
+  /** The ready channel closed while the connection is open. */
+  void linkLost(Throwable why, long received) {
+    log.debug("connection to {} broke, redialing: {}", conn.peerName(), why.toString());
+    redialer.linkLost(why, received);
+  }
+
+  @Override
+  public boolean beforeDial() {
+    if (conn.isClosing() && conn.everReady() && !conn.lingering()) {
+      conn.terminate(RealConn.CLOSED, null);
+      return false;
+    }
+    return !conn.ended() || !conn.everReady();
+  }
+
+  @Override
+  public void dial() {
+    ChannelFuture f = bootstrap.connect(peer);
+    Channel ch = f.channel();
+    conn.opening(ch);
+    f.addListener((ChannelFuture done) -> {
+      if (!done.isSuccess() && conn.openingFailed(done.channel())) {
+        attemptFailed(done.cause());
+      }
+    });
+  }
+
+  /** A dial attempt failed, or its channel closed before it was ready. */
+  void attemptFailed(Throwable cause) {
+    if (!conn.everReady()) {
+      conn.firstDialFailed(cause);
+      return;
+    }
+    if (conn.isClosing() && !conn.lingering()) {
+      conn.terminate(RealConn.CLOSED, null);
+      return;
+    }
+    if (conn.ended()) {
+      return;
+    }
+    redialer.attemptFailed(cause);
+  }
+
+  @Override
+  public void gaveUp(Throwable lastError) {
+    if (conn.isClosing()) {
+      conn.terminate(RealConn.CLOSED, null);
+      return;
+    }
+    log.debug("giving up on {} after {} attempts: {}", conn.peerName(), redialer.attempts(),
+        lastError.toString());
+    conn.terminate(RealConn.FAILED, lastError);
+  }
+
+  /** The connection has ended: no more attempts. */
+  void cancel() {
+    redialer.cancel();
+  }
+}
