@@ -27,8 +27,9 @@ public interface Conn extends AutoCloseable {
    * queued; blocks only while the write queue is full. Messages go out in the order
    * {@code write} returned, across redials too.
    *
-   * @throws IllegalArgumentException for a null message, a payload too long for the frame
-   *     size, or an ID or RepID outside 0..2^56-1; nothing is queued
+   * @throws NullPointerException when {@code msg} is null
+   * @throws IllegalArgumentException for a payload too long for the frame size, or an ID or
+   *     RepID outside 0..2^56-1; nothing is queued
    * @throws FtcpTimeoutException when the write deadline passes while blocked
    * @throws IllegalStateException when the write queue is full and this is an ftcp I/O thread
    *     (a callback of a direct callback executor), where waiting would deadlock

@@ -40,6 +40,7 @@ public final class Ftcp {
 
   /** Opens a client connection with these options (TLS when {@code options.tls()} is set). */
   public static Conn dial(String address, Options options) throws IOException {
+    Objects.requireNonNull(address, "address");
     return Endpoints.dial(address, Objects.requireNonNull(options, "options"));
   }
 
@@ -56,6 +57,7 @@ public final class Ftcp {
 
   /** Listens with these options (TLS when {@code options.tls()} is set). */
   public static Listener listen(String address, Options options) throws IOException {
+    Objects.requireNonNull(address, "address");
     return Endpoints.listen(address, Objects.requireNonNull(options, "options"));
   }
 }

@@ -21,8 +21,6 @@ public final class Message {
   /** Largest value an ID or RepID may take: 2^56-1, what an 8-byte varint slot holds. */
   public static final long MAX_ID = (1L << 56) - 1;
 
-  private static final byte[] EMPTY = new byte[0];
-
   static {
     Internal.messages = Message::new;
   }
@@ -35,22 +33,23 @@ public final class Message {
   /**
    * @param id the message ID, or 0 to have the connection assign one
    * @param repId the ID this message replies to, or 0
-   * @param data the payload, not copied; {@code null} means empty
+   * @param data the payload, not copied; an empty array for none
+   * @throws NullPointerException when {@code data} is null
    */
   public Message(long id, long repId, byte[] data) {
-    this(id, repId, data, null);
+    this(id, repId, Objects.requireNonNull(data, "data"), null);
   }
 
   private Message(long id, long repId, byte[] data, SSLSession tlsSession) {
     this.id = id;
     this.repId = repId;
-    this.data = data == null ? EMPTY : data;
+    this.data = data;
     this.tlsSession = tlsSession;
   }
 
   /** A message with the given payload (not copied), an ID to be assigned, and no RepID. */
   public static Message of(byte[] data) {
-    return new Message(0, 0, Objects.requireNonNull(data, "data"));
+    return new Message(0, 0, data);
   }
 
   /** A message whose payload is the UTF-8 encoding of {@code text}. */

@@ -417,9 +417,7 @@ final class RealConn implements Conn {
   }
 
   private void check(Message msg) {
-    if (msg == null) {
-      throw new IllegalArgumentException("message is null");
-    }
+    Objects.requireNonNull(msg, "msg");
     if (msg.id() < 0 || msg.id() > Message.MAX_ID) {
       throw new IllegalArgumentException("ID " + Long.toUnsignedString(msg.id())
           + " is outside 0..2^56-1, what an 8-byte varint slot holds");
