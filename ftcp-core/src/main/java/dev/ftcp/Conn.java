@@ -38,6 +38,22 @@ public interface Conn extends AutoCloseable {
   long write(Message msg) throws IOException;
 
   /**
+   * Queues a message for sending if the write queue has room, and returns its ID as
+   * {@link #write} does; returns -1 when the queue is full, having queued nothing and used no
+   * ID of the sequence. Never blocks: it neither waits for room nor for an I/O thread, so it
+   * may be called anywhere, callbacks on ftcp's own I/O threads included, where {@code write}
+   * throws on a full queue. The write deadline does not apply, as nothing waits. Messages go
+   * out in the order {@code write} and {@code tryWrite} returned.
+   *
+   * @return the message's ID, or -1 when the write queue is full
+   * @throws NullPointerException when {@code msg} is null
+   * @throws IllegalArgumentException as {@link #write}: a payload too long for the frame size,
+   *     or an ID or RepID outside 0..2^56-1; nothing is queued
+   * @throws ConnectionClosedException when the connection is closed, has failed, or gave up
+   */
+  long tryWrite(Message msg) throws IOException;
+
+  /**
    * Opens a reader. Every reader open when a message arrives receives it. Messages that arrived
    * while no reader was open are given to the first reader opened.
    */

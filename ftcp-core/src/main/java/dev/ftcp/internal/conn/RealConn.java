@@ -403,17 +403,47 @@ final class RealConn implements Conn {
   public long write(Message msg) throws IOException {
     check(msg);
     acquire("Conn.write");
-    long id = msg.id() != 0 ? msg.id() : seq.incrementAndGet();
+    return admit(msg, msg.id());
+  }
+
+  @Override
+  public long tryWrite(Message msg) throws IOException {
+    check(msg);
+    return tryAcquire() ? admit(msg, msg.id()) : -1;
+  }
+
+  /**
+   * Queues a message for which this thread holds a ring permit. An ID of 0 takes the next of
+   * the sequence only now, so that a refused write leaves no gap in it.
+   */
+  private long admit(Message msg, long id) {
+    if (id == 0) {
+      id = seq.incrementAndGet();
+    }
     ring.publish(msg, id);
     scheduleDrain();
     return id;
   }
 
+  /** Takes a ring permit if one is free, without waiting; false when the ring is full. */
+  private boolean tryAcquire() throws ConnectionClosedException {
+    if (state != OPEN) {
+      throw closedException();
+    }
+    if (!ring.tryAcquire()) {
+      return false;
+    }
+    if (state != OPEN) { // closing began meanwhile: close() may not wait for this message
+      ring.release(1);
+      throw closedException();
+    }
+    return true;
+  }
+
   /** Queues a message whose ID is already decided (requests). */
   private void enqueue(Message msg, long id, String call) throws IOException {
     acquire(call);
-    ring.publish(msg, id);
-    scheduleDrain();
+    admit(msg, id);
   }
 
   private void check(Message msg) {
@@ -442,14 +472,7 @@ final class RealConn implements Conn {
    */
   private void acquire(String call) throws IOException {
     for (;;) {
-      if (state != OPEN) {
-        throw closedException();
-      }
-      if (ring.tryAcquire()) {
-        if (state != OPEN) { // closing began meanwhile: close() may not wait for this message
-          ring.release(1);
-          throw closedException();
-        }
+      if (tryAcquire()) {
         return;
       }
       if (IoGroup.onIoThread()) {
