@@ -1,5 +1,6 @@
 package dev.ftcp;
 
+import dev.ftcp.internal.Defaults;
 import dev.ftcp.internal.conn.Endpoints;
 import java.io.IOException;
 import java.time.Duration;
@@ -13,12 +14,12 @@ import java.util.Objects;
  * it. Thread-safe.
  */
 public final class Ftcp {
-  /** Messages {@code write} may queue before blocking, by default. */
-  public static final int DEFAULT_WRITE_QUEUE_DEPTH = 1000;
-  /** The wait after the first failed redial attempt, by default. */
-  public static final Duration DEFAULT_REDIAL_BACKOFF = Duration.ofMillis(20);
-  /** How long a client redials before giving up, by default. */
-  public static final Duration DEFAULT_REDIAL_TIMEOUT = Duration.ofSeconds(60);
+  /** Messages {@code write} may queue before blocking, by default: {@value}. */
+  public static final int DEFAULT_WRITE_QUEUE_DEPTH = Defaults.WRITE_QUEUE_DEPTH;
+  /** The wait after the first failed redial attempt, by default (see {@link Options}). */
+  public static final Duration DEFAULT_REDIAL_BACKOFF = Defaults.REDIAL_BACKOFF;
+  /** How long a client redials before giving up, by default (see {@link Options}). */
+  public static final Duration DEFAULT_REDIAL_TIMEOUT = Defaults.REDIAL_TIMEOUT;
 
   private Ftcp() {}
 

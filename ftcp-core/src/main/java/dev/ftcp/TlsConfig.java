@@ -1,5 +1,6 @@
 package dev.ftcp;
 
+import dev.ftcp.internal.Defaults;
 import dev.ftcp.internal.Internal;
 import dev.ftcp.internal.tls.SslContexts;
 import io.netty.handler.ssl.SslContext;
@@ -40,7 +41,7 @@ public final class TlsConfig {
   }
 
   /** Default time a TLS handshake may take before the connection fails: 10 s. */
-  public static final Duration DEFAULT_HANDSHAKE_TIMEOUT = Duration.ofSeconds(10);
+  public static final Duration DEFAULT_HANDSHAKE_TIMEOUT = Defaults.HANDSHAKE_TIMEOUT;
 
   static {
     // The Netty context stays package-private; dev.ftcp.internal.tls reads it through this hook.
