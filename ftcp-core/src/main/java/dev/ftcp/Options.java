@@ -67,6 +67,9 @@ import java.util.concurrent.Executor;
  *     <tr><th scope="row">{@link TlsConfig.Builder#handshakeTimeout
  *       TlsConfig.Builder.handshakeTimeout}</th><td>10 s</td>
  *       <td>How long a TLS handshake may take.</td></tr>
+ *     <tr><th scope="row">{@link TlsConfig.Builder#provider TlsConfig.Builder.provider}</th>
+ *       <td>{@link TlsConfig.Provider#AUTO AUTO}</td>
+ *       <td>The TLS implementation: OpenSSL where it loads, the JDK's otherwise.</td></tr>
  *     <tr><th scope="row">system property {@code dev.ftcp.ioThreads}</th>
  *       <td>available processors</td>
  *       <td>I/O threads shared by every connection and listener of the JVM; read once, when
