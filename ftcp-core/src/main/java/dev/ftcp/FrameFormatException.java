@@ -8,6 +8,11 @@ package dev.ftcp;
 public class FrameFormatException extends FtcpException {
   private static final long serialVersionUID = 1L;
 
+  /**
+   * An exception with this detail message.
+   *
+   * @param message the detail message
+   */
   public FrameFormatException(String message) {
     super(message);
   }

@@ -7,6 +7,11 @@ package dev.ftcp;
 public class FtcpTimeoutException extends FtcpException {
   private static final long serialVersionUID = 1L;
 
+  /**
+   * An exception with this detail message.
+   *
+   * @param message the detail message
+   */
   public FtcpTimeoutException(String message) {
     super(message);
   }

@@ -14,31 +14,50 @@ import java.time.Duration;
 public interface Listener extends AutoCloseable {
 
   /**
-   * The next connection; blocks until one arrives.
+   * The next connection; blocks until one arrives or the listener is closed.
    *
+   * @return the next accepted connection
    * @throws ConnectionClosedException when the listener is closed
-   * @throws IllegalStateException on one of ftcp's I/O threads
+   * @throws IllegalStateException on one of ftcp's I/O threads, where waiting would deadlock
+   * @throws java.io.InterruptedIOException when the thread is interrupted while waiting; the
+   *     interrupt flag stays set
+   * @throws IOException only as one of the above
    */
   Conn accept() throws IOException;
 
   /**
-   * The next connection, waiting at most {@code timeout}.
+   * The next connection, waiting at most {@code timeout}; otherwise as {@link #accept()}.
    *
+   * @param timeout how long to wait
+   * @return the next accepted connection
+   * @throws NullPointerException when {@code timeout} is null
    * @throws FtcpTimeoutException when none came in time
    * @throws ConnectionClosedException when the listener is closed
+   * @throws IllegalStateException on one of ftcp's I/O threads, where waiting would deadlock
+   * @throws java.io.InterruptedIOException as {@link #accept()}
+   * @throws IOException only as one of the above
    */
   Conn accept(Duration timeout) throws IOException;
 
-  /** The address listened on, with the port the system chose for port 0. */
+  /**
+   * The address listened on. Does not block.
+   *
+   * @return the address, with the port the system chose for port 0
+   */
   InetSocketAddress address();
 
-  /** Connections refused because {@code maxConnections} were already open. */
+  /**
+   * Connections refused because {@code maxConnections} were already open. Does not block.
+   *
+   * @return the count since the listener opened
+   */
   long refusedConnections();
 
   /**
    * Stops accepting; {@code accept} calls blocked in it throw {@link ConnectionClosedException}.
-   * Connections already returned by {@code accept} stay open; those not yet taken are closed.
-   * Idempotent.
+   * Connections already returned by {@code accept} stay open; those not yet taken are closed,
+   * each as {@link Conn#close()} does. Blocks while the server socket closes and those
+   * connections end. Idempotent; throws nothing.
    */
   @Override
   void close();

@@ -15,13 +15,12 @@ import javax.net.ssl.SSLSession;
  *
  * <p>Immutable and safe to share between threads, with one caveat that keeps the hot path free
  * of copies: {@link #data()} is the array given to the constructor, not a copy. Do not change it
- * after handing the message to {@code write}, until {@code write} has returned.
+ * after handing the message to {@code write}, until {@code write} has returned. No method
+ * blocks.
  */
 public final class Message {
   /** Largest value an ID or RepID may take: 2^56-1, what an 8-byte varint slot holds. */
   public static final long MAX_ID = (1L << 56) - 1;
-
-  private static final byte[] EMPTY = new byte[0];
 
   static {
     Internal.messages = Message::new;
@@ -33,57 +32,99 @@ public final class Message {
   private final SSLSession tlsSession;
 
   /**
+   * A message with every field given. The IDs are checked when the message is written, not
+   * here.
+   *
    * @param id the message ID, or 0 to have the connection assign one
    * @param repId the ID this message replies to, or 0
-   * @param data the payload, not copied; {@code null} means empty
+   * @param data the payload, not copied; an empty array for none
+   * @throws NullPointerException when {@code data} is null
    */
   public Message(long id, long repId, byte[] data) {
-    this(id, repId, data, null);
+    this(id, repId, Objects.requireNonNull(data, "data"), null);
   }
 
   private Message(long id, long repId, byte[] data, SSLSession tlsSession) {
     this.id = id;
     this.repId = repId;
-    this.data = data == null ? EMPTY : data;
+    this.data = data;
     this.tlsSession = tlsSession;
   }
 
-  /** A message with the given payload (not copied), an ID to be assigned, and no RepID. */
+  /**
+   * A message with the given payload, an ID to be assigned, and no RepID.
+   *
+   * @param data the payload, not copied
+   * @return the message
+   * @throws NullPointerException when {@code data} is null
+   */
   public static Message of(byte[] data) {
-    return new Message(0, 0, Objects.requireNonNull(data, "data"));
+    return new Message(0, 0, data);
   }
 
-  /** A message whose payload is the UTF-8 encoding of {@code text}. */
+  /**
+   * A message whose payload is the UTF-8 encoding of {@code text}, an ID to be assigned, and no
+   * RepID.
+   *
+   * @param text the payload's text
+   * @return the message
+   * @throws NullPointerException when {@code text} is null
+   */
   public static Message of(String text) {
     return of(Objects.requireNonNull(text, "text").getBytes(StandardCharsets.UTF_8));
   }
 
-  /** A reply to this message: its RepID is this message's ID, its own ID is assigned. */
+  /**
+   * A reply to this message: its RepID is this message's ID, its own ID is assigned.
+   *
+   * @param data the reply's payload, not copied
+   * @return the reply
+   * @throws NullPointerException when {@code data} is null
+   */
   public Message reply(byte[] data) {
     return new Message(0, id, data);
   }
 
+  /**
+   * The message ID.
+   *
+   * @return the ID; 0 for a message created to have its ID assigned when written
+   */
   public long id() {
     return id;
   }
 
+  /**
+   * The ID this message replies to.
+   *
+   * @return the RepID; 0 when it is not a reply
+   */
   public long repId() {
     return repId;
   }
 
-  /** The payload; the array itself, not a copy. */
+  /**
+   * The payload.
+   *
+   * @return the array itself, not a copy
+   */
   public byte[] data() {
     return data;
   }
 
-  /** The payload decoded as UTF-8. */
+  /**
+   * The payload decoded as UTF-8.
+   *
+   * @return the text; malformed bytes become U+FFFD
+   */
   public String text() {
     return new String(data, StandardCharsets.UTF_8);
   }
 
   /**
-   * The TLS session of the connection this message was received on, or {@code null} for plain
-   * TCP and for messages created locally.
+   * The TLS session of the connection this message was received on.
+   *
+   * @return the session, or {@code null} for plain TCP and for messages created locally
    */
   public SSLSession tlsSession() {
     return tlsSession;
@@ -98,11 +139,13 @@ public final class Message {
         && Arrays.equals(((Message) o).data, data);
   }
 
+  /** Consistent with {@link #equals}. */
   @Override
   public int hashCode() {
     return Long.hashCode(id) * 31 + Long.hashCode(repId) * 17 + Arrays.hashCode(data);
   }
 
+  /** The IDs and the payload's length; never the payload, which may be secret. */
   @Override
   public String toString() {
     return "Message{id=" + id + ", repId=" + repId + ", " + data.length + " bytes}";

@@ -1,5 +1,6 @@
 package dev.ftcp;
 
+import dev.ftcp.internal.Defaults;
 import dev.ftcp.internal.Internal;
 import dev.ftcp.internal.tls.SslContexts;
 import io.netty.handler.ssl.SslContext;
@@ -26,7 +27,9 @@ import javax.net.ssl.SSLContext;
  * as OpenSSL writes RSA and EC keys ({@code BEGIN RSA PRIVATE KEY}, {@code BEGIN EC PRIVATE
  * KEY}).
  *
- * <p>Immutable and thread-safe: one config can serve any number of connections.
+ * <p>Immutable and thread-safe: one config can serve any number of connections. No method
+ * blocks on the network; {@link Builder#build()} and the methods that build at once read files
+ * and may load a native library.
  */
 public final class TlsConfig {
   /** Which TLS implementation runs the handshake and the record layer. */
@@ -39,8 +42,8 @@ public final class TlsConfig {
     JDK
   }
 
-  /** Default time a TLS handshake may take before the connection fails: 10 s. */
-  public static final Duration DEFAULT_HANDSHAKE_TIMEOUT = Duration.ofSeconds(10);
+  /** Default time a TLS handshake may take before the connection fails (see {@link Options}). */
+  public static final Duration DEFAULT_HANDSHAKE_TIMEOUT = Defaults.HANDSHAKE_TIMEOUT;
 
   static {
     // The Netty context stays package-private; dev.ftcp.internal.tls reads it through this hook.
@@ -63,7 +66,11 @@ public final class TlsConfig {
     this.context = context;
   }
 
-  /** A client configuration: system trust store, host name verified. */
+  /**
+   * A client configuration: system trust store, host name verified.
+   *
+   * @return a builder of a client configuration
+   */
   public static Builder client() {
     return new Builder(true);
   }
@@ -71,6 +78,11 @@ public final class TlsConfig {
   /**
    * A client configuration that uses an {@link SSLContext} the application already has, through
    * the JDK's TLS, limited to TLS 1.3 and 1.2. The server's host name is still verified.
+   *
+   * @param context the application's context, used as it is
+   * @return the built configuration
+   * @throws NullPointerException when {@code context} is null
+   * @throws IllegalArgumentException when the context enables neither TLS 1.3 nor TLS 1.2
    */
   public static TlsConfig client(SSLContext context) {
     Builder b = new Builder(true);
@@ -79,7 +91,15 @@ public final class TlsConfig {
     return b.build();
   }
 
-  /** A server configuration serving this certificate chain and private key (PEM files). */
+  /**
+   * A server configuration serving this certificate chain and private key; the files are read
+   * by {@link Builder#build()}.
+   *
+   * @param certChainPem the certificate chain, PEM, the server's own certificate first
+   * @param keyPem the private key of the first certificate, PEM, unencrypted
+   * @return a builder of a server configuration
+   * @throws NullPointerException when either is null
+   */
   public static Builder server(Path certChainPem, Path keyPem) {
     Builder b = new Builder(false);
     b.certChainPem = Objects.requireNonNull(certChainPem, "certChainPem");
@@ -87,7 +107,14 @@ public final class TlsConfig {
     return b;
   }
 
-  /** A server configuration serving the key entry of this KeyStore. */
+  /**
+   * A server configuration serving the key entry of this KeyStore.
+   *
+   * @param keyStore a loaded KeyStore holding one private key entry
+   * @param password the key's password; copied
+   * @return a builder of a server configuration
+   * @throws NullPointerException when either is null
+   */
   public static Builder server(KeyStore keyStore, char[] password) {
     Builder b = new Builder(false);
     b.keyStore = Objects.requireNonNull(keyStore, "keyStore");
@@ -98,6 +125,11 @@ public final class TlsConfig {
   /**
    * A server configuration that uses an {@link SSLContext} the application already has, through
    * the JDK's TLS, limited to TLS 1.3 and 1.2. It does not ask for client certificates.
+   *
+   * @param context the application's context, used as it is
+   * @return the built configuration
+   * @throws NullPointerException when {@code context} is null
+   * @throws IllegalArgumentException when the context enables neither TLS 1.3 nor TLS 1.2
    */
   public static TlsConfig server(SSLContext context) {
     Builder b = new Builder(false);
@@ -106,38 +138,62 @@ public final class TlsConfig {
     return b.build();
   }
 
-  /** True for a client configuration, false for a server one. */
+  /**
+   * Which side this configuration is for.
+   *
+   * @return true for a client configuration, false for a server one
+   */
   public boolean isClient() {
     return client;
   }
 
-  /** The provider that runs: {@link Provider#OPENSSL} or {@link Provider#JDK}, never AUTO. */
+  /**
+   * The provider that runs.
+   *
+   * @return {@link Provider#OPENSSL} or {@link Provider#JDK}, never AUTO
+   */
   public Provider provider() {
     return provider;
   }
 
-  /** How long a handshake may take before the connection fails. */
+  /**
+   * How long a handshake may take before the connection fails.
+   *
+   * @return the timeout
+   */
   public Duration handshakeTimeout() {
     return handshakeTimeout;
   }
 
-  /** The host name sent in SNI and verified, or {@code null} for the dialed host. */
+  /**
+   * The host name sent in SNI and verified.
+   *
+   * @return the name, or {@code null} for the dialed host
+   */
   public String serverName() {
     return serverName;
   }
 
-  /** True when the peer's certificate and name are not verified at all (tests only). */
+  /**
+   * Whether the peer's certificate and name go unverified (tests only).
+   *
+   * @return true when they are not verified at all
+   */
   public boolean insecureSkipVerify() {
     return insecureSkipVerify;
   }
 
+  /** The side and the provider, for logs; flags a config that verifies nothing. */
   @Override
   public String toString() {
     return "TlsConfig{" + (client ? "client" : "server") + ", provider=" + provider
         + (insecureSkipVerify ? ", INSECURE (no verification)" : "") + "}";
   }
 
-  /** Builds a {@link TlsConfig}. Not thread-safe. */
+  /**
+   * Builds a {@link TlsConfig}. A setter of the other side's settings throws
+   * {@link IllegalStateException} naming it. Not thread-safe; no setter blocks.
+   */
   public static final class Builder {
     private final boolean client;
     private Path trustPem;
@@ -157,21 +213,46 @@ public final class TlsConfig {
       this.client = client;
     }
 
-    /** Trust only the certificates in this PEM file (replaces the system trust store). */
+    /**
+     * Trust only the certificates in this PEM file (replaces the system trust store). Client
+     * only; the file is read by {@link #build()}.
+     *
+     * @param pem the trusted certificates
+     * @return this builder
+     * @throws NullPointerException when {@code pem} is null
+     * @throws IllegalStateException on a server builder
+     */
     public Builder trustPem(Path pem) {
       requireClient("trustPem");
       trustPem = Objects.requireNonNull(pem, "pem");
       return this;
     }
 
-    /** Trust only the certificates in this KeyStore (replaces the system trust store). */
+    /**
+     * Trust only the certificates in this KeyStore (replaces the system trust store). Client
+     * only.
+     *
+     * @param store a loaded KeyStore of trusted certificates
+     * @return this builder
+     * @throws NullPointerException when {@code store} is null
+     * @throws IllegalStateException on a server builder
+     */
     public Builder trustStore(KeyStore store) {
       requireClient("trustStore");
       trustStore = Objects.requireNonNull(store, "store");
       return this;
     }
 
-    /** The client certificate chain and key to present for mutual TLS (PEM files). */
+    /**
+     * The client certificate chain and key to present for mutual TLS. Client only; the files
+     * are read by {@link #build()}.
+     *
+     * @param certChainPem the certificate chain, PEM, the client's own certificate first
+     * @param keyPem the private key of the first certificate, PEM, unencrypted
+     * @return this builder
+     * @throws NullPointerException when either is null
+     * @throws IllegalStateException on a server builder
+     */
     public Builder keyPairPem(Path certChainPem, Path keyPem) {
       requireClient("keyPairPem");
       this.certChainPem = Objects.requireNonNull(certChainPem, "certChainPem");
@@ -179,7 +260,14 @@ public final class TlsConfig {
       return this;
     }
 
-    /** The host name to send (SNI) and to verify, instead of the dialed host. */
+    /**
+     * The host name to send (SNI) and to verify, instead of the dialed host. Client only.
+     *
+     * @param name the host name
+     * @return this builder
+     * @throws NullPointerException when {@code name} is null
+     * @throws IllegalStateException on a server builder
+     */
     public Builder serverName(String name) {
       requireClient("serverName");
       serverName = Objects.requireNonNull(name, "name");
@@ -189,7 +277,10 @@ public final class TlsConfig {
     /**
      * Accept any server certificate, for any name. For tests only: it lets anyone in the middle
      * read and change the traffic. Logged at WARN each time a connection uses it. Overrides
-     * {@link #trustPem} and {@link #trustStore}.
+     * {@link #trustPem} and {@link #trustStore}. Client only.
+     *
+     * @return this builder
+     * @throws IllegalStateException on a server builder
      */
     public Builder insecureSkipVerify() {
       requireClient("insecureSkipVerify");
@@ -197,7 +288,15 @@ public final class TlsConfig {
       return this;
     }
 
-    /** Require client certificates signed by a CA in this PEM file (mutual TLS). */
+    /**
+     * Require client certificates signed by a CA in this PEM file (mutual TLS). Server only;
+     * the file is read by {@link #build()}.
+     *
+     * @param trustPem the CA certificates client certificates must be signed by
+     * @return this builder
+     * @throws NullPointerException when {@code trustPem} is null
+     * @throws IllegalStateException on a client builder
+     */
     public Builder requireClientAuth(Path trustPem) {
       if (client) {
         throw new IllegalStateException("requireClientAuth is a server setting");
@@ -209,25 +308,38 @@ public final class TlsConfig {
     /**
      * Which TLS implementation to use. Default {@link Provider#AUTO}: OpenSSL where it loads, the
      * JDK's otherwise.
+     *
+     * @param provider the implementation
+     * @return this builder
+     * @throws NullPointerException when {@code provider} is null
      */
-    public Builder provider(Provider p) {
-      provider = Objects.requireNonNull(p, "provider");
+    public Builder provider(Provider provider) {
+      this.provider = Objects.requireNonNull(provider, "provider");
       return this;
     }
 
-    /** How long a handshake may take. Default 10 s. */
-    public Builder handshakeTimeout(Duration d) {
-      Objects.requireNonNull(d, "handshakeTimeout");
-      if (d.isNegative() || d.isZero()) {
-        throw new IllegalArgumentException("handshakeTimeout must be positive, was " + d);
+    /**
+     * How long a handshake may take; its default is in the table of {@link Options}.
+     *
+     * @param handshakeTimeout a positive duration
+     * @return this builder
+     * @throws NullPointerException when {@code handshakeTimeout} is null
+     * @throws IllegalArgumentException when it is zero or negative
+     */
+    public Builder handshakeTimeout(Duration handshakeTimeout) {
+      Objects.requireNonNull(handshakeTimeout, "handshakeTimeout");
+      if (handshakeTimeout.isNegative() || handshakeTimeout.isZero()) {
+        throw new IllegalArgumentException(
+            "handshakeTimeout must be positive, was " + handshakeTimeout);
       }
-      handshakeTimeout = d;
+      this.handshakeTimeout = handshakeTimeout;
       return this;
     }
 
     /**
      * Reads the files and builds the TLS context.
      *
+     * @return the configuration
      * @throws IllegalArgumentException a file is missing, unreadable or malformed, a key does not
      *     match its certificate, a KeyStore or its password is wrong, or the settings conflict
      * @throws IllegalStateException the chosen provider is not available here

@@ -34,6 +34,8 @@ class IoThreadTest {
     CompletableFuture<Throwable> read = new CompletableFuture<>();
     CompletableFuture<Throwable> request = new CompletableFuture<>();
     CompletableFuture<Throwable> accept = new CompletableFuture<>();
+    CompletableFuture<Throwable> dial = new CompletableFuture<>();
+    CompletableFuture<Throwable> listen = new CompletableFuture<>();
     try (Listener l = Ftcp.listen("127.0.0.1:0")) {
       Options direct = Options.builder()
           .callbackExecutor(Runnable::run) // runs callbacks where they arise: the I/O thread
@@ -44,12 +46,18 @@ class IoThreadTest {
               read.complete(caught(() -> c.reader().read()));
               request.complete(caught(() -> c.request(Message.of("x"), Duration.ofSeconds(1))));
               accept.complete(caught(l::accept));
+              dial.complete(caught(() -> Ftcp.dial(Pair.address(l))));
+              listen.complete(caught(() -> {
+                try (Listener another = Ftcp.listen("127.0.0.1:0")) {
+                  return another;
+                }
+              }));
             }
           })
           .build();
       try (Conn c = Ftcp.dial(Pair.address(l), direct)) {
         assertThat(thread.get()).startsWith("ftcp-io-");
-        for (CompletableFuture<Throwable> f : List.of(read, request, accept)) {
+        for (CompletableFuture<Throwable> f : List.of(read, request, accept, dial, listen)) {
           assertThat(f.get()).isInstanceOf(IllegalStateException.class)
               .hasMessageContaining("I/O thread");
         }

@@ -51,12 +51,23 @@ class MessageTest {
   }
 
   @Test
-  void constructorTakesEveryFieldAndNullDataIsEmpty() {
-    Message m = new Message(5, 7, null);
+  void constructorTakesEveryField() {
+    byte[] data = {1};
+    Message m = new Message(5, 7, data);
 
     assertThat(m.id()).isEqualTo(5);
     assertThat(m.repId()).isEqualTo(7);
-    assertThat(m.data()).isEmpty();
+    assertThat(m.data()).isSameAs(data);
+  }
+
+  @Test
+  void constructorAndReplyRefuseNullData() {
+    assertThatThrownBy(() -> new Message(5, 7, null))
+        .isInstanceOf(NullPointerException.class)
+        .hasMessage("data");
+    assertThatThrownBy(() -> new Message(5, 7, new byte[0]).reply(null))
+        .isInstanceOf(NullPointerException.class)
+        .hasMessage("data");
   }
 
   @Test
@@ -82,7 +93,7 @@ class MessageTest {
     assertThat(m).isNotEqualTo(new Message(1, 2, new byte[] {3, 5}));
     assertThat(m).isNotEqualTo(new Message(1, 2, new byte[] {3}));
     assertThat(m).isNotEqualTo(null).isNotEqualTo("Message{id=1, repId=2, 2 bytes}");
-    assertThat(new Message(1, 2, null)).isEqualTo(new Message(1, 2, new byte[0]));
+    assertThat(new Message(1, 2, new byte[0])).isEqualTo(new Message(1, 2, new byte[0]));
   }
 
   @Test

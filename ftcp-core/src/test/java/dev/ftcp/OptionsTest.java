@@ -3,6 +3,7 @@ package dev.ftcp;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.ftcp.internal.Defaults;
 import java.time.Duration;
 import java.util.concurrent.Executor;
 import java.util.function.Consumer;
@@ -37,6 +38,8 @@ class OptionsTest {
     assertThat(o.writeTimeout()).isEqualTo(Duration.ofSeconds(30));
     assertThat(o.idleTimeout()).as("off").isEqualTo(Duration.ZERO);
     assertThat(o.maxConnections()).as("unlimited").isEqualTo(Integer.MAX_VALUE);
+    assertThat(o.acceptQueueDepth()).isEqualTo(1024);
+    assertThat(o.connectTimeout()).isEqualTo(Duration.ofSeconds(10));
     assertThat(o.keepAlive()).isTrue();
     assertThat(o.tls()).as("plain TCP").isNull();
     assertThat(o.stateListener()).isNotNull();
@@ -67,6 +70,36 @@ class OptionsTest {
     assertThat(Options.defaults().writeQueueDepth()).isEqualTo(Ftcp.DEFAULT_WRITE_QUEUE_DEPTH);
     assertThat(Options.defaults().redialBackoff()).isEqualTo(Ftcp.DEFAULT_REDIAL_BACKOFF);
     assertThat(Options.defaults().redialTimeout()).isEqualTo(Ftcp.DEFAULT_REDIAL_TIMEOUT);
+  }
+
+  @Test
+  void everyDefaultIsTheHoldersValue() {
+    Options o = Options.defaults();
+
+    assertThat(o.redialTimeout()).isEqualTo(Defaults.REDIAL_TIMEOUT);
+    assertThat(o.redialBackoff()).isEqualTo(Defaults.REDIAL_BACKOFF);
+    assertThat(o.maxRedialBackoff()).isEqualTo(Defaults.MAX_REDIAL_BACKOFF);
+    assertThat(o.writeQueueDepth()).isEqualTo(Defaults.WRITE_QUEUE_DEPTH);
+    assertThat(o.readerBufferDepth()).isEqualTo(Defaults.READER_BUFFER_DEPTH);
+    assertThat(o.bigFrames()).isEqualTo(Defaults.BIG_FRAMES);
+    assertThat(o.maxFrameLength()).isEqualTo(Options.MAX_SMALL_FRAME_LENGTH);
+    assertThat(Options.DEFAULT_BIG_FRAME_LENGTH).isEqualTo(Defaults.BIG_FRAME_LENGTH);
+    assertThat(o.closeLinger()).isEqualTo(Defaults.CLOSE_LINGER);
+    assertThat(o.writeTimeout()).isEqualTo(Defaults.WRITE_TIMEOUT);
+    assertThat(o.idleTimeout()).isEqualTo(Defaults.IDLE_TIMEOUT);
+    assertThat(o.connectTimeout()).isEqualTo(Defaults.CONNECT_TIMEOUT);
+    assertThat(o.maxConnections()).isEqualTo(Defaults.MAX_CONNECTIONS);
+    assertThat(o.acceptQueueDepth()).isEqualTo(Defaults.ACCEPT_QUEUE_DEPTH);
+    assertThat(o.keepAlive()).isEqualTo(Defaults.KEEP_ALIVE);
+    assertThat(TlsConfig.DEFAULT_HANDSHAKE_TIMEOUT)
+        .isEqualTo(Defaults.HANDSHAKE_TIMEOUT)
+        .isEqualTo(Duration.ofSeconds(10));
+    assertThat(Ftcp.DEFAULT_WRITE_QUEUE_DEPTH).isEqualTo(Defaults.WRITE_QUEUE_DEPTH);
+    assertThat(Ftcp.DEFAULT_REDIAL_BACKOFF).isEqualTo(Defaults.REDIAL_BACKOFF);
+    assertThat(Ftcp.DEFAULT_REDIAL_TIMEOUT).isEqualTo(Defaults.REDIAL_TIMEOUT);
+    assertThat(Defaults.IO_THREADS_PROPERTY).isEqualTo("dev.ftcp.ioThreads");
+    assertThat(Defaults.CALLBACK_THREADS_PROPERTY).isEqualTo("dev.ftcp.callbackThreads");
+    assertThat(Defaults.callbackThreads()).isGreaterThanOrEqualTo(2);
   }
 
   static Stream<Arguments> badValues() {

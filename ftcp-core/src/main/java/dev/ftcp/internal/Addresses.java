@@ -1,6 +1,7 @@
 package dev.ftcp.internal;
 
 import java.net.InetSocketAddress;
+import java.util.Objects;
 
 /**
  * Parses ftcp addresses: {@code host:port}, {@code [ipv6]:port}, and {@code :port} (all
@@ -38,9 +39,7 @@ public final class Addresses {
   }
 
   private static InetSocketAddress parse(String address) {
-    if (address == null) {
-      throw new IllegalArgumentException("address is null");
-    }
+    Objects.requireNonNull(address, "address");
     String host;
     String port;
     if (address.startsWith("[")) {

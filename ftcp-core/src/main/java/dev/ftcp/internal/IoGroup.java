@@ -48,7 +48,7 @@ public final class IoGroup {
   private static final Logger log = LoggerFactory.getLogger(IoGroup.class);
   private static final boolean EPOLL = Epoll.isAvailable();
   private static final int THREADS =
-      Integer.getInteger("dev.ftcp.ioThreads", Runtime.getRuntime().availableProcessors());
+      Integer.getInteger(Defaults.IO_THREADS_PROPERTY, Defaults.ioThreads());
   private static final AtomicInteger GROUP_IDS = new AtomicInteger();
 
   private static final Object LOCK = new Object();
@@ -59,13 +59,9 @@ public final class IoGroup {
   private static volatile HashedWheelTimer timer; // written under LOCK
   private static volatile ForkJoinPool callbacks; // written under LOCK
 
-  /**
-   * Callback threads of the default callback executor: at least two, so that one callback
-   * that blocks does not hold up every connection's completions, as the common pool's single
-   * thread on a 2-core machine would.
-   */
-  static final int CALLBACK_THREADS = Integer.getInteger("dev.ftcp.callbackThreads",
-      Math.max(2, Runtime.getRuntime().availableProcessors()));
+  /** Callback threads of the default callback executor: see {@link Defaults#callbackThreads}. */
+  static final int CALLBACK_THREADS =
+      Integer.getInteger(Defaults.CALLBACK_THREADS_PROPERTY, Defaults.callbackThreads());
 
   /**
    * The default callback executor: a pool of {@link #CALLBACK_THREADS} daemon threads named

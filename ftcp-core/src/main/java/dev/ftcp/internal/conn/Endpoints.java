@@ -48,6 +48,7 @@ public final class Endpoints {
   public static Listener listen(String address, Options options) throws IOException {
     InetSocketAddress bindAddress = Addresses.forListen(address);
     checkTlsSide(options, false);
+    IoGroup.checkMayBlock("Ftcp.listen"); // it waits for the bind, which an event loop runs
     return RealListener.listen(options, bindAddress);
   }
 

@@ -29,7 +29,7 @@ class WriteRingTest {
           while (!ring.tryAcquire()) {
             Thread.onSpinWait(); // the consumer below frees room; this is the ring's own test
           }
-          ring.publish(new Message(producer, i, null), ((long) producer << 32) | i);
+          ring.publish(new Message(producer, i, new byte[0]), ((long) producer << 32) | i);
         }
       }, r -> new Thread(r).start()));
     }
