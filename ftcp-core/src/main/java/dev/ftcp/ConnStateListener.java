@@ -8,6 +8,21 @@ package dev.ftcp;
  * is logged and does not reach the connection or later calls. Implementations are called from
  * ftcp's threads, so they must be safe to call from another thread than the one that made
  * them.
+ *
+ * <p>What each side is told, in order:
+ * <ul>
+ *   <li>a client connection: {@code connected}; then for each broken link {@code disconnected}
+ *       and, once a redial succeeds, {@code redialed}; at the end {@code closed} after
+ *       {@link Conn#close()}, or {@code gaveUp} when no redial succeeded within the redial
+ *       timeout;
+ *   <li>a server connection: {@code connected} when it is accepted (after the TLS handshake);
+ *       at the end {@code disconnected} followed by {@code closed} when its peer left or its
+ *       link failed (a server connection does not redial), or {@code closed} alone after
+ *       {@link Conn#close()}.
+ * </ul>
+ * A connection whose first dial failed, or a server connection that never became ready, is
+ * told nothing. The options of a listener serve all its connections, so one listener object
+ * may be told of many; tell them apart by the {@code conn} argument.
  */
 public interface ConnStateListener {
   /** Does nothing. */
@@ -21,7 +36,8 @@ public interface ConnStateListener {
   default void connected(Conn conn) {}
 
   /**
-   * The link broke; a client connection starts redialing.
+   * The link broke: a client connection starts redialing; a server connection ends, and
+   * {@link #closed} follows.
    *
    * @param conn the connection
    * @param cause why the link broke
@@ -45,7 +61,8 @@ public interface ConnStateListener {
   default void gaveUp(Conn conn, Throwable lastError) {}
 
   /**
-   * The connection was closed by {@link Conn#close()}.
+   * The connection ended for good: closed by {@link Conn#close()}, or, for a server connection,
+   * after its link broke.
    *
    * @param conn the connection
    */

@@ -10,10 +10,8 @@ import dev.ftcp.internal.Durations;
 import dev.ftcp.internal.IoGroup;
 import dev.ftcp.internal.SerialExecutor;
 import dev.ftcp.internal.conn.read.Inbound;
-import dev.ftcp.internal.conn.read.ReadHost;
 import dev.ftcp.internal.conn.request.Requests;
 import dev.ftcp.internal.conn.write.BatchWriter;
-import dev.ftcp.internal.conn.write.WriteHost;
 import dev.ftcp.internal.conn.write.WriteQueue;
 import dev.ftcp.internal.time.Clock;
 import dev.ftcp.internal.time.SystemClock;
@@ -27,8 +25,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
-import java.util.concurrent.Executor;
-import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -44,7 +40,7 @@ import org.slf4j.LoggerFactory;
  * docs/ARCHITECTURE.md for which thread does what; in short, fields marked "event loop" are
  * touched only on {@link #loop}, the rest are thread-safe.
  */
-final class RealConn implements Conn, LinkEvents, WriteHost, ReadHost {
+final class RealConn implements Conn, LinkEvents {
   private static final Logger log = LoggerFactory.getLogger(RealConn.class);
 
   static final int OPEN = 0;
@@ -71,6 +67,7 @@ final class RealConn implements Conn, LinkEvents, WriteHost, ReadHost {
   private final SerialExecutor events;
   private final Runnable onTerminated;
 
+  private final ConnView view;
   private final WriteQueue queue;
   private final BatchWriter writer;
   private final Requests requests;
@@ -99,10 +96,11 @@ final class RealConn implements Conn, LinkEvents, WriteHost, ReadHost {
     this.loop = loop;
     this.onTerminated = onTerminated;
     this.events = new SerialExecutor(options.callbackExecutor());
-    this.queue = new WriteQueue(options, this);
+    this.view = new ConnView(this, loop, options.callbackExecutor());
+    this.queue = new WriteQueue(options, view);
     this.writer = queue.writer();
-    this.requests = new Requests(clock, options.callbackExecutor(), queue, this);
-    this.inbound = new Inbound(this, requests, writer, options.bigFrames(),
+    this.requests = new Requests(clock, options.callbackExecutor(), queue, view);
+    this.inbound = new Inbound(view, requests, writer, options.bigFrames(),
         options.readerBufferDepth());
     this.deadlines = new IoDeadlines(inbound::wakeReaders, queue::wakeBlockedWriters);
     this.closer = new CloseSequence(this, clock, options.closeLinger().toNanos());
@@ -293,16 +291,6 @@ final class RealConn implements Conn, LinkEvents, WriteHost, ReadHost {
   }
 
   @Override
-  public long readDeadline() {
-    return deadlines.read();
-  }
-
-  @Override
-  public long writeDeadline() {
-    return deadlines.write();
-  }
-
-  @Override
   public void close() {
     if (STATE.compareAndSet(this, OPEN, CLOSING)) {
       queue.wakeBlockedWriters();
@@ -341,15 +329,27 @@ final class RealConn implements Conn, LinkEvents, WriteHost, ReadHost {
     return writer;
   }
 
-  @Override
-  public void afterWrite() {
+  /** The ready channel; null while dialing or after the end. */
+  Channel channel() {
+    return channel;
+  }
+
+  boolean ended() {
+    return state >= CLOSED;
+  }
+
+  IoDeadlines deadlines() {
+    return deadlines;
+  }
+
+  /** Event loop: after a drain or a batch's outcome. */
+  void afterWrite() {
     if (state == CLOSING) {
       closer.afterWrite();
     }
   }
 
-  @Override
-  public boolean outputShut() {
+  boolean outputShut() {
     return closer.outputShut();
   }
 
@@ -384,18 +384,8 @@ final class RealConn implements Conn, LinkEvents, WriteHost, ReadHost {
     }
   }
 
-  @Override
-  public boolean ended() {
-    return state >= CLOSED;
-  }
-
-  @Override
-  public boolean acceptsWrites() {
-    return state == OPEN;
-  }
-
-  @Override
-  public ConnectionClosedException closedException() {
+  /** The exception calls get once the connection no longer takes them, with its cause. */
+  ConnectionClosedException closedException() {
     Throwable cause = terminalCause;
     int s = state;
     if (s == OPEN || s == CLOSING || s == CLOSED) {
@@ -409,39 +399,9 @@ final class RealConn implements Conn, LinkEvents, WriteHost, ReadHost {
         + (cause != null ? ": " + cause.getMessage() : ""), cause);
   }
 
-  @Override
-  public Channel channel() {
-    return channel;
-  }
-
-  @Override
-  public boolean inLoop() {
-    return loop.inEventLoop();
-  }
-
-  @Override
-  public boolean runOnLoop(Runnable task) {
-    try {
-      loop.execute(task);
-      return true;
-    } catch (RejectedExecutionException e) {
-      return false;
-    }
-  }
-
-  @Override
-  public boolean runOnLoopAndWait(Runnable task) {
-    try {
-      loop.submit(task).awaitUninterruptibly();
-      return true;
-    } catch (RejectedExecutionException e) {
-      return false;
-    }
-  }
-
-  @Override
-  public Executor callbacks() {
-    return options.callbackExecutor();
+  /** Runs a task on the event loop; false when the loop takes no more tasks. */
+  boolean runOnLoop(Runnable task) {
+    return view.runOnLoop(task);
   }
 
   CompletableFuture<Void> terminated() {
