@@ -53,6 +53,24 @@ public interface ConnStateListener {
   default void redialed(Conn conn, int attempts) {}
 
   /**
+   * A resumable session went on over a new link (docs/PROTOCOL.md §14.1): on a client after
+   * {@link #redialed}, on a server when its client came back. Nothing was lost.
+   *
+   * @param conn the connection
+   */
+  default void resumed(Conn conn) {}
+
+  /**
+   * A resumable client found that its server no longer had the session (it restarted, or the
+   * session expired): a new session began, and every message the old one had not acknowledged
+   * is sent again, so those, and only those, may arrive twice.
+   *
+   * @param conn the connection
+   * @param resent the messages sent again
+   */
+  default void sessionLost(Conn conn, long resent) {}
+
+  /**
    * A client connection stopped redialing: its redial timeout passed.
    *
    * @param conn the connection

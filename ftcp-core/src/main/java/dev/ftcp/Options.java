@@ -40,6 +40,11 @@ import java.util.concurrent.Executor;
  *       <td>65535; 16 MiB with big frames</td>
  *       <td>Largest frame length accepted and written, not counting the prefix; a payload may be
  *       16 bytes shorter.</td></tr>
+ *     <tr><th scope="row">{@link Builder#resumable resumable}</th><td>off</td>
+ *       <td>Resumable sessions: nothing lost, duplicated or reordered across link failures;
+ *       both peers must agree (docs/PROTOCOL.md §14.1).</td></tr>
+ *     <tr><th scope="row">{@link Builder#resumeTimeout resumeTimeout}</th><td>60 s</td>
+ *       <td>How long a server keeps a resumable session whose link broke.</td></tr>
  *     <tr><th scope="row">{@link Builder#closeLinger closeLinger}</th><td>2 s</td>
  *       <td>How long {@code close()} waits for queued messages to be sent.</td></tr>
  *     <tr><th scope="row">{@link Builder#writeTimeout writeTimeout}</th><td>30 s</td>
@@ -104,6 +109,8 @@ public final class Options {
   private final int maxFrameLength;
   // What the builder was told: -1 when derived from bigFrames, so that toBuilder() re-derives it.
   private final int maxFrameLengthSetting;
+  private final boolean resumable;
+  private final Duration resumeTimeout;
   private final Duration closeLinger;
   private final Duration writeTimeout;
   private final Duration idleTimeout;
@@ -124,6 +131,8 @@ public final class Options {
     this.bigFrames = b.bigFrames;
     this.maxFrameLength = maxFrameLength;
     this.maxFrameLengthSetting = b.maxFrameLength;
+    this.resumable = b.resumable;
+    this.resumeTimeout = b.resumeTimeout;
     this.closeLinger = b.closeLinger;
     this.writeTimeout = b.writeTimeout;
     this.idleTimeout = b.idleTimeout;
@@ -236,6 +245,24 @@ public final class Options {
   }
 
   /**
+   * Whether connections keep a resumable session across link failures.
+   *
+   * @return the setting
+   */
+  public boolean resumable() {
+    return resumable;
+  }
+
+  /**
+   * How long a server keeps a resumable session whose link broke.
+   *
+   * @return the setting
+   */
+  public Duration resumeTimeout() {
+    return resumeTimeout;
+  }
+
+  /**
    * How long {@code close()} waits for queued messages to be sent.
    *
    * @return the setting
@@ -332,7 +359,8 @@ public final class Options {
     return "Options{redialTimeout=" + redialTimeout + ", redialBackoff=" + redialBackoff
         + ", maxRedialBackoff=" + maxRedialBackoff + ", writeQueueDepth=" + writeQueueDepth
         + ", readerBufferDepth=" + readerBufferDepth + ", bigFrames=" + bigFrames
-        + ", maxFrameLength=" + maxFrameLength + ", closeLinger=" + closeLinger
+        + ", maxFrameLength=" + maxFrameLength + ", resumable=" + resumable
+        + ", resumeTimeout=" + resumeTimeout + ", closeLinger=" + closeLinger
         + ", writeTimeout=" + writeTimeout + ", idleTimeout=" + idleTimeout
         + ", connectTimeout=" + connectTimeout + ", maxConnections=" + maxConnections
         + ", acceptQueueDepth=" + acceptQueueDepth + ", keepAlive=" + keepAlive
@@ -351,6 +379,8 @@ public final class Options {
     private int readerBufferDepth = Defaults.READER_BUFFER_DEPTH;
     private boolean bigFrames = Defaults.BIG_FRAMES;
     private int maxFrameLength = -1; // derived from bigFrames unless set
+    private boolean resumable = Defaults.RESUMABLE;
+    private Duration resumeTimeout = Defaults.RESUME_TIMEOUT;
     private Duration closeLinger = Defaults.CLOSE_LINGER;
     private Duration writeTimeout = Defaults.WRITE_TIMEOUT;
     private Duration idleTimeout = Defaults.IDLE_TIMEOUT;
@@ -372,6 +402,8 @@ public final class Options {
       readerBufferDepth = o.readerBufferDepth;
       bigFrames = o.bigFrames;
       maxFrameLength = o.maxFrameLengthSetting;
+      resumable = o.resumable;
+      resumeTimeout = o.resumeTimeout;
       closeLinger = o.closeLinger;
       writeTimeout = o.writeTimeout;
       idleTimeout = o.idleTimeout;
@@ -479,6 +511,36 @@ public final class Options {
         throw new IllegalArgumentException("maxFrameLength must be at most "
             + FrameCodec.MAX_FRAME_LENGTH + ", was " + maxFrameLength);
       }
+      return this;
+    }
+
+    /**
+     * Resumable sessions: a client connection and its server keep a session across link
+     * failures, so that every message arrives exactly once and in order in both directions, a
+     * server connection outlives its link for {@link #resumeTimeout}, and a message stays in the
+     * write queue until the peer acknowledges it. Both peers must agree: a resumable client's
+     * dial fails against a server that is not, and a resumable server closes a client that is
+     * not. Off, nothing on the wire changes. See docs/PROTOCOL.md §14.1.
+     *
+     * @param resumable true for resumable sessions
+     * @return this builder
+     */
+    public Builder resumable(boolean resumable) {
+      this.resumable = resumable;
+      return this;
+    }
+
+    /**
+     * How long a server keeps a resumable session whose link broke, for its client to resume
+     * it; after that the server connection fails as a connection without a session does.
+     *
+     * @param resumeTimeout more than zero
+     * @return this builder
+     * @throws NullPointerException when {@code resumeTimeout} is null
+     * @throws IllegalArgumentException when it is zero or negative
+     */
+    public Builder resumeTimeout(Duration resumeTimeout) {
+      this.resumeTimeout = positive("resumeTimeout", resumeTimeout);
       return this;
     }
 

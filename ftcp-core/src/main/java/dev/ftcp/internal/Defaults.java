@@ -33,6 +33,10 @@ public final class Defaults {
    * holds, {@link dev.ftcp.Options#MAX_SMALL_FRAME_LENGTH}, a limit rather than a choice.
    */
   public static final int BIG_FRAME_LENGTH = 16 << 20;
+  /** Off: resumable sessions are an extension both peers must opt in to. */
+  public static final boolean RESUMABLE = false;
+  /** How long a server keeps a resumable session whose link broke, waiting for its client. */
+  public static final Duration RESUME_TIMEOUT = Duration.ofSeconds(60);
   /** How long {@code close()} waits for queued messages to be sent. */
   public static final Duration CLOSE_LINGER = Duration.ofSeconds(2);
   /** How long the socket may take no byte of waiting data before the connection fails. */

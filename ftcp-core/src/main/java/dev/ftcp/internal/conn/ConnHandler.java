@@ -28,7 +28,7 @@ import org.slf4j.LoggerFactory;
 final class ConnHandler extends ChannelInboundHandlerAdapter {
   private static final Logger log = LoggerFactory.getLogger(ConnHandler.class);
 
-  private final LinkEvents conn;
+  private LinkEvents conn; // event loop: a resumable server's handshake hands it to the session
   private final FrameDecoder decoder;
   private final Options options;
   private final boolean tls;
@@ -39,6 +39,21 @@ final class ConnHandler extends ChannelInboundHandlerAdapter {
     this.decoder = decoder;
     this.options = options;
     this.tls = options.tls() != null;
+  }
+
+  /** Event loop: from now on the channel's events go to {@code events}. */
+  void retarget(LinkEvents events) {
+    this.conn = events;
+  }
+
+  /** Event loop: fails the channel with {@code cause}, as its own failures do. */
+  static void fail(Channel ch, Throwable cause) {
+    ConnHandler h = ch.pipeline().get(ConnHandler.class);
+    if (h != null) {
+      h.fail(ch.pipeline().context(h), cause);
+    } else {
+      ch.close();
+    }
   }
 
   @Override

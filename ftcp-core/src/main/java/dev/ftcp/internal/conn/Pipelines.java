@@ -25,6 +25,10 @@ final class Pipelines {
   /** Where a channel stops taking writes (and where it takes them again). */
   static final WriteBufferWaterMark WATER_MARK = new WriteBufferWaterMark(64 * 1024, 256 * 1024);
 
+  private static final String WRITE_TIMEOUT = "writeTimeout";
+  private static final String FRAMES = "frames";
+  private static final String IDLE = "idle";
+
   private Pipelines() {}
 
   /**
@@ -59,19 +63,62 @@ final class Pipelines {
               peer.getPort())
           : TlsHandlers.newServerHandler(options.tls(), ch.alloc()));
     }
-    long idle = client ? 0 : options.idleTimeout().toNanos();
-    long writeTimeout = options.writeTimeout().toNanos();
-    if (writeTimeout > 0) {
-      p.addLast("writeTimeout",
-          new IdleStateHandler(true, 0, writeTimeout, 0, TimeUnit.NANOSECONDS));
+    if (options.writeTimeout().toNanos() > 0) {
+      p.addLast(WRITE_TIMEOUT, writeTimeout(options));
     }
     FrameDecoder decoder = new FrameDecoder(options.bigFrames(), options.maxFrameLength());
-    p.addLast("frames", decoder);
-    if (idle > 0) {
+    p.addLast(FRAMES, decoder);
+    if (!client && options.idleTimeout().toNanos() > 0) {
       // After the decoder: only whole messages count, so a peer that trickles a frame in a
       // byte at a time (a slowloris) is as idle as a silent one.
-      p.addLast("idle", new IdleStateHandler(idle, 0, 0, TimeUnit.NANOSECONDS));
+      p.addLast(IDLE, idleTimeout(options));
     }
     p.addLast("ftcp", new ConnHandler(events, decoder, options));
+  }
+
+  private static IdleStateHandler writeTimeout(Options options) {
+    return new IdleStateHandler(true, 0, options.writeTimeout().toNanos(), 0,
+        TimeUnit.NANOSECONDS);
+  }
+
+  private static IdleStateHandler idleTimeout(Options options) {
+    return new IdleStateHandler(options.idleTimeout().toNanos(), 0, 0, TimeUnit.NANOSECONDS);
+  }
+
+  /**
+   * Moves a server channel to another event loop (a resumed session's), then runs {@code then}
+   * there. The timeout handlers, whose timers belong to the old loop, are taken out for the move
+   * and put back new; the rest of the pipeline moves as it is. The channel must be quiet: a
+   * resuming client sends nothing until the server's WELCOME.
+   */
+  static void moveTo(Channel ch, EventLoop loop, Options options, Runnable then) {
+    ChannelPipeline p = ch.pipeline();
+    boolean write = p.get(WRITE_TIMEOUT) != null;
+    boolean idle = p.get(IDLE) != null;
+    if (write) {
+      p.remove(WRITE_TIMEOUT);
+    }
+    if (idle) {
+      p.remove(IDLE);
+    }
+    ch.deregister().addListener(off -> {
+      if (!off.isSuccess()) {
+        ch.close();
+        return;
+      }
+      loop.register(ch).addListener(on -> {
+        if (!on.isSuccess()) {
+          ch.unsafe().closeForcibly();
+          return;
+        }
+        if (write) {
+          p.addBefore(FRAMES, WRITE_TIMEOUT, writeTimeout(options));
+        }
+        if (idle) {
+          p.addAfter(FRAMES, IDLE, idleTimeout(options));
+        }
+        then.run();
+      });
+    });
   }
 }

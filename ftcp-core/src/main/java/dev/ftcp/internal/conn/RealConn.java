@@ -1,6 +1,7 @@
 package dev.ftcp.internal.conn;
 
 import dev.ftcp.Conn;
+import dev.ftcp.ConnStateListener;
 import dev.ftcp.ConnStats;
 import dev.ftcp.ConnectionClosedException;
 import dev.ftcp.Message;
@@ -28,6 +29,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.BiConsumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -74,6 +76,8 @@ final class RealConn implements Conn, LinkEvents {
   private final Inbound inbound;
   private final ClientDialing dialing; // client only
   private final CloseSequence closer;
+  private final Clock clock;
+  private ResumableSession session; // null unless resumable; set before the first channel
 
   private volatile int state = OPEN;
   private volatile Throwable terminalCause;
@@ -105,6 +109,15 @@ final class RealConn implements Conn, LinkEvents {
     this.deadlines = new IoDeadlines(inbound::wakeReaders, queue::wakeBlockedWriters);
     this.closer = new CloseSequence(this, clock, options.closeLinger().toNanos());
     this.dialing = client ? new ClientDialing(this, options, loop, peer, clock) : null;
+    this.clock = clock;
+    if (client && options.resumable()) {
+      useSession(ResumableSession.client(this, writer, clock, options.bigFrames()));
+    }
+  }
+
+  private void useSession(ResumableSession s) {
+    session = s;
+    inbound.session(s);
   }
 
   /** A client connection; call {@link #startDial()} next, on any thread. */
@@ -124,10 +137,76 @@ final class RealConn implements Conn, LinkEvents {
     return c;
   }
 
+  /**
+   * A server connection that begins a resumable session over {@code ch}, whose HELLO was just
+   * read; call on the channel's event loop. {@code lost} when the client offered a session the
+   * server does not have; {@code identity} is the client's certificate, or null.
+   */
+  static RealConn serverSession(Options options, Channel ch, Runnable onTerminated,
+      byte[] identity, boolean lost) {
+    RealConn c = new RealConn(options, false, (InetSocketAddress) ch.remoteAddress(),
+        ch.eventLoop(), SystemClock.INSTANCE, onTerminated);
+    c.useSession(ResumableSession.server(c, c.writer, c.clock, options.bigFrames(), identity));
+    c.connecting = ch;
+    ch.pipeline().get(ConnHandler.class).retarget(c);
+    c.session.welcomeNew(ch, lost);
+    c.onReady(ch);
+    return c;
+  }
+
+  /** The resumable session, or null. */
+  ResumableSession session() {
+    return session;
+  }
+
+  /**
+   * Server, event loop: the session's client came back on {@code ch} (registered on this
+   * connection's event loop), having received {@code clientReceived} of the session's messages.
+   */
+  void resumeOn(Channel ch, long clientReceived) {
+    if (state != OPEN) {
+      ch.close(); // the session ended meanwhile: the client finds out and begins a new one
+      return;
+    }
+    if (!ch.isActive()) {
+      return; // the client left again during the move: the session still waits for it
+    }
+    Channel old = channel;
+    if (old != null) { // the client found its link broken before this side did
+      channel = null;
+      old.close();
+    }
+    ch.pipeline().get(ConnHandler.class).retarget(this);
+    if (!session.resume(ch, clientReceived)) {
+      ConnHandler.fail(ch, new dev.ftcp.FrameFormatException("the client says it received "
+          + clientReceived + " messages of the session, which this side did not send"));
+      return;
+    }
+    connecting = ch;
+    onReady(ch);
+    tell(ConnStateListener::resumed);
+  }
+
+  /** Server, event loop: a detached session's resume timeout passed. */
+  void expire(Throwable cause) {
+    if (channel == null && state == OPEN) {
+      terminate(FAILED, cause);
+    }
+  }
+
+  /** Tells the state listener of an event, in order with the others. */
+  void tell(BiConsumer<ConnStateListener, Conn> event) {
+    events.execute(() -> event.accept(options.stateListener(), this));
+  }
+
   @Override
   public void onReady(Channel ch) {
     if (ch != connecting) {
       ch.close();
+      return;
+    }
+    if (client && session != null && session.needsHandshake(ch) && state < CLOSED) {
+      session.hello(ch); // the channel carries data once the server's WELCOME came
       return;
     }
     connecting = null;
@@ -144,6 +223,9 @@ final class RealConn implements Conn, LinkEvents {
       if (!first) {
         redials++;
         events.execute(() -> options.stateListener().redialed(this, attempts));
+      }
+      if (session != null) {
+        session.tellOutcome();
       }
     }
     if (first) {
@@ -205,7 +287,11 @@ final class RealConn implements Conn, LinkEvents {
         : new ConnectionClosedException("connection closed by " + peerName);
     events.execute(() -> options.stateListener().disconnected(this, why));
     if (!client) {
-      terminate(FAILED, why);
+      if (session != null) {
+        session.detached(); // readers wait and writes queue while the client comes back
+      } else {
+        terminate(FAILED, why);
+      }
       return;
     }
     dialing.linkLost(why, inbound.receivedOnLoop());
@@ -363,6 +449,9 @@ final class RealConn implements Conn, LinkEvents {
     state = endState;
     channel = null;
     closer.cancel();
+    if (session != null) {
+      session.cancelTimer();
+    }
     if (dialing != null) {
       dialing.cancel();
     }
@@ -431,7 +520,8 @@ final class RealConn implements Conn, LinkEvents {
   @Override
   public ConnStats stats() {
     return new ConnStats(inbound.messagesIn(), inbound.bytesIn(), writer.messagesOut(),
-        writer.bytesOut(), redials, queue.size(), inbound.lateReplies(), writer.discarded());
+        writer.bytesOut(), redials, queue.size(), inbound.lateReplies(), writer.discarded(),
+        session != null ? session.resumes() : 0, writer.resent());
   }
 
   @Override

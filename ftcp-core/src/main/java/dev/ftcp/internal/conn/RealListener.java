@@ -7,6 +7,7 @@ import dev.ftcp.Listener;
 import dev.ftcp.Options;
 import dev.ftcp.internal.IoGroup;
 import dev.ftcp.internal.Waiters;
+import dev.ftcp.internal.conn.session.Control;
 import dev.ftcp.internal.time.Deadlines;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
@@ -19,6 +20,7 @@ import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.Objects;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -32,7 +34,7 @@ import org.slf4j.LoggerFactory;
  * they arrive and wait in a bounded queue for {@link #accept()}; while the queue is full the
  * server socket is not read, so further clients wait in the kernel's backlog.
  */
-final class RealListener implements Listener {
+final class RealListener implements Listener, ServerHandshake.Sessions {
   private static final Logger log = LoggerFactory.getLogger(RealListener.class);
 
   private final Options options;
@@ -45,6 +47,8 @@ final class RealListener implements Listener {
   private final AtomicBoolean closing = new AtomicBoolean();
   private final AtomicBoolean closed = new AtomicBoolean();
   private volatile boolean paused;
+  // Resumable sessions by token, from the first HELLO until the session ends.
+  private final ConcurrentHashMap<String, RealConn> sessions = new ConcurrentHashMap<>();
 
   private RealListener(Options options, MultiThreadIoEventLoopGroup group,
       InetSocketAddress address) throws IOException {
@@ -98,9 +102,66 @@ final class RealListener implements Listener {
       ch.close();
       return;
     }
+    if (options.resumable()) {
+      Pipelines.init(ch, options, false, (InetSocketAddress) ch.remoteAddress(),
+          new ServerHandshake(ch, this, options, open::decrementAndGet));
+      return;
+    }
     IoGroup.acquire(); // the connection's own reference: it may outlive this listener
     RealConn conn = RealConn.server(options, ch, open::decrementAndGet);
     conn.ready.thenRun(() -> offer(conn));
+  }
+
+  /**
+   * A resumable client's HELLO on {@code ch} (its event loop): a new session, or the channel
+   * goes on with the session it names. An unknown or expired session, or one that another
+   * client identity began, is not resumed: a new session begins instead, and the client learns
+   * that its old one was lost. A resumed session already holds a place under maxConnections, so
+   * the channel gives its own back.
+   */
+  @Override
+  public void hello(Channel ch, Control.Handshake hello, byte[] identity) {
+    RealConn existing = isNone(hello.token()) ? null : sessions.get(key(hello.token()));
+    if (existing != null && existing.session().sameIdentity(identity)) {
+      open.decrementAndGet();
+      if (ch.eventLoop() == existing.loop) {
+        existing.resumeOn(ch, hello.received());
+      } else {
+        Pipelines.moveTo(ch, existing.loop, options,
+            () -> existing.resumeOn(ch, hello.received()));
+      }
+      return;
+    }
+    if (closed.get()) {
+      open.decrementAndGet();
+      ch.close();
+      return;
+    }
+    IoGroup.acquire(); // the connection's own reference: it may outlive this listener
+    String[] token = new String[1];
+    RealConn conn = RealConn.serverSession(options, ch, () -> {
+      sessions.remove(token[0]);
+      open.decrementAndGet();
+    }, identity, !isNone(hello.token()));
+    token[0] = key(conn.session().token());
+    sessions.put(token[0], conn);
+    if (!conn.isOpen()) {
+      sessions.remove(token[0]); // ended already: its end ran before it was registered
+    }
+    conn.ready.thenRun(() -> offer(conn));
+  }
+
+  private static boolean isNone(byte[] token) {
+    for (byte b : token) {
+      if (b != 0) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  private static String key(byte[] token) {
+    return java.util.HexFormat.of().formatHex(token);
   }
 
   private void offer(RealConn conn) {

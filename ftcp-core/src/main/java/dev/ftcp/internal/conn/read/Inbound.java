@@ -37,6 +37,7 @@ public final class Inbound {
   private final Readers readers = new Readers();
   private final ReadFlow flow;
   private int sinceHandOver; // event loop: messages since the last hand-over or batch end
+  private SessionHooks session; // event loop; null unless the connection is resumable
 
   // Counters: published from the loop's own once per read batch rather than per message.
   private volatile long messagesIn;
@@ -60,8 +61,16 @@ public final class Inbound {
     this.flow = new ReadFlow(host, readers, depth);
   }
 
+  /** A resumable session sees each message first (set before the first channel is ready). */
+  public void session(SessionHooks hooks) {
+    this.session = hooks;
+  }
+
   /** Event loop: one decoded message. */
   public void onMessage(Message m) {
+    if (session != null && !session.onReceived(m)) {
+      return;
+    }
     deliver(m);
     if (++sinceHandOver >= HAND_OVER_EVERY) {
       handOver();
@@ -125,6 +134,9 @@ public final class Inbound {
     requests.completeAnswered();
     if (flow.isPaused()) {
       flow.resumeCheck(); // a reader may have drained while this batch filled it: see taken()
+    }
+    if (session != null) {
+      session.readComplete();
     }
   }
 

@@ -44,17 +44,24 @@ public final class BatchWriter {
   private final AtomicBoolean drainScheduled = new AtomicBoolean();
   private final PendingWrites pending = new PendingWrites(); // event loop
   private boolean batchFailedOnChannel; // event loop
+  // Resumable sessions: a message is forgotten, and its permit returned, when the peer
+  // acknowledges it, not when the kernel takes it.
+  private final boolean resumable;
+  private long acked; // event loop: messages of the session the peer has acknowledged
+  private boolean controlWritten; // event loop: a control frame waits for the next flush
 
   // Counters: written by the event loop only (discarded also by threads that find the end).
   private volatile long messagesOut;
   private volatile long bytesOut;
   private final AtomicLong discarded = new AtomicLong();
+  private volatile long resent;
 
-  BatchWriter(WriteRing ring, WriteHost host, int prefix, boolean tls) {
+  BatchWriter(WriteRing ring, WriteHost host, int prefix, boolean tls, boolean resumable) {
     this.ring = ring;
     this.host = host;
     this.prefix = prefix;
     this.tls = tls;
+    this.resumable = resumable;
     this.batchBytes = tls ? TLS_BATCH_BYTES : BATCH_BYTES;
   }
 
@@ -193,11 +200,14 @@ public final class BatchWriter {
           wrote = true;
         }
       }
-      if (wrote) {
+      if (wrote || controlWritten) {
+        controlWritten = false;
         ch.flush();
       }
     } finally {
-      ring.release(taken);
+      if (!resumable) {
+        ring.release(taken);
+      }
     }
     host.afterWrite();
   }
@@ -232,7 +242,9 @@ public final class BatchWriter {
   }
 
   private void batchSent(int count, int bytes) {
-    pending.confirm(count);
+    if (!resumable) {
+      pending.confirm(count);
+    }
     messagesOut += count;
     bytesOut += bytes;
   }
@@ -244,7 +256,9 @@ public final class BatchWriter {
    */
   private void batchFailed(Channel ch, int count, long progress, Throwable cause) {
     int sent = 0;
-    if (!batchFailedOnChannel && progress > 0) {
+    if (resumable) {
+      sent = count; // stays written: the next link's handshake says what the peer received
+    } else if (!batchFailedOnChannel && progress > 0) {
       sent = pending.takenWhole(count, progress, prefix);
       long sentBytes = pending.frameBytes(sent, prefix);
       pending.confirm(sent);
@@ -260,6 +274,73 @@ public final class BatchWriter {
           String.valueOf(cause));
       ch.close();
     }
+  }
+
+  /**
+   * Event loop, resumable sessions: the peer has received {@code total} messages of the
+   * session; they are forgotten and their places in the write queue freed. False, changing
+   * nothing, when the count cannot be the peer's (below an earlier one, or beyond what was sent).
+   */
+  public boolean acked(long total) {
+    long n = total - acked;
+    if (n < 0 || n > pending.written()) {
+      return false;
+    }
+    if (n > 0) {
+      pending.confirm((int) n);
+      acked = total;
+      ring.release((int) n);
+      host.afterWrite();
+    }
+    return true;
+  }
+
+  /**
+   * Event loop, resumable sessions, before a resumed session goes on over a new channel: the
+   * peer has received {@code peerReceived} messages of it; those are forgotten and the rest of
+   * what was sent goes again, first. False, changing nothing, when the count cannot be ours.
+   */
+  public boolean resume(long peerReceived) {
+    if (!acked(peerReceived)) {
+      return false;
+    }
+    sendAgain();
+    return true;
+  }
+
+  /**
+   * Event loop, resumable sessions: the peer lost the session and a new one begins; every
+   * message not acknowledged goes again, first. Returns how many had been sent before.
+   */
+  public long restart() {
+    acked = 0;
+    return sendAgain();
+  }
+
+  private long sendAgain() {
+    int again = pending.written();
+    pending.unmarkWritten(again);
+    resent += again;
+    return again;
+  }
+
+  /**
+   * Event loop: writes a control frame on {@code ch}, ahead of what a drain writes next, and
+   * drains (which flushes it). Released if the channel cannot take it.
+   */
+  public void sendControl(Channel ch, ByteBuf frame) {
+    ch.write(frame, ch.voidPromise());
+    controlWritten = true;
+    drain();
+    if (controlWritten) { // the drain returned before its flush (no ready channel)
+      controlWritten = false;
+      ch.flush();
+    }
+  }
+
+  /** Messages of a resumable session sent again (after a resume or a lost session). */
+  public long resent() {
+    return resent;
   }
 
   /** Whether nothing is queued or waiting for the kernel to take it. */

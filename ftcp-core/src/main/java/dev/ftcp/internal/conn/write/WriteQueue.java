@@ -31,7 +31,7 @@ public final class WriteQueue {
     this.host = host;
     this.ring = new WriteRing(options.writeQueueDepth());
     this.writer = new BatchWriter(ring, host, FrameCodec.prefixLength(options.bigFrames()),
-        options.tls() != null);
+        options.tls() != null, options.resumable());
   }
 
   /** The batch writer that drains this queue. */
