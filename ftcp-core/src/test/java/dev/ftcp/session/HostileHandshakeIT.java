@@ -28,7 +28,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  * gets a new session or a closed socket, within a bound, and the server goes on serving.
  */
 @Timeout(120)
-class HostileHandshakeTest {
+class HostileHandshakeIT {
   @RegisterExtension static final NettyLeakCheck LEAKS = new NettyLeakCheck();
 
   private static final int PREFIX = FrameCodec.prefixLength(false);

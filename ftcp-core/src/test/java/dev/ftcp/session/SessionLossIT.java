@@ -33,7 +33,7 @@ import org.junit.jupiter.api.io.TempDir;
  * that can, over mutual TLS.
  */
 @Timeout(60)
-class SessionLossTest {
+class SessionLossIT {
   @RegisterExtension static final NettyLeakCheck LEAKS = new NettyLeakCheck();
 
   private static final Duration WITHIN = Duration.ofSeconds(20);
@@ -46,7 +46,7 @@ class SessionLossTest {
   @Test
   void aRestartedServerHasLostTheSessionAndTheClientSendsAgainWhatWasNotAcknowledged()
       throws Exception {
-    ResumableSessionTest.Events events = new ResumableSessionTest.Events();
+    ResumableSessionIT.Events events = new ResumableSessionIT.Events();
     Listener first = Ftcp.listen("127.0.0.1:0", resumable().build());
     int port = first.address().getPort();
     try (Conn c = Ftcp.dial("127.0.0.1:" + port, resumable().stateListener(events).build())) {
@@ -106,7 +106,7 @@ class SessionLossTest {
         .requireClientAuth(certs.caPem).build();
     TlsConfig client = TlsConfig.client().trustPem(certs.caPem)
         .keyPairPem(certs.client.certPem, certs.client.keyPem).build();
-    ResumableSessionTest.Events events = new ResumableSessionTest.Events();
+    ResumableSessionIT.Events events = new ResumableSessionIT.Events();
     try (Listener l = Ftcp.listen("127.0.0.1:0", resumable().tls(server).build());
         FaultProxy proxy = FaultProxy.to(l.address());
         Conn c = Ftcp.dial("localhost:" + proxy.address().getPort(),

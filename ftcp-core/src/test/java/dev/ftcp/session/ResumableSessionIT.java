@@ -35,7 +35,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  * one connection for its client; and what happens when a session is lost or the peers disagree.
  */
 @Timeout(120)
-class ResumableSessionTest {
+class ResumableSessionIT {
   @RegisterExtension static final NettyLeakCheck LEAKS = new NettyLeakCheck();
 
   private static final Duration WITHIN = Duration.ofSeconds(30);
