@@ -169,6 +169,23 @@ class ResumableSessionIT {
   }
 
   @Test
+  void aClientThatClosesEndsItsSessionOnTheServerAtOnce() throws Exception {
+    Events serverEvents = new Events();
+    try (Listener l = Ftcp.listen("127.0.0.1:0", resumable().stateListener(serverEvents)
+            .resumeTimeout(Duration.ofMinutes(5)).build());
+        Conn c = Ftcp.dial("127.0.0.1:" + l.address().getPort(), resumable().build());
+        Conn s = l.accept(WITHIN)) {
+      c.write(Message.of("last words"));
+      c.close();
+      await().atMost(Duration.ofSeconds(10)).until(() -> !s.isOpen());
+      assertThat(serverEvents.of(s)).containsExactly("connected", "disconnected", "closed");
+      try (Reader r = s.reader()) {
+        assertThat(r.read(WITHIN).text()).isEqualTo("last words");
+      }
+    }
+  }
+
+  @Test
   void aResumableClientFailsItsDialAgainstAServerThatIsNot() throws Exception {
     try (Listener plain = Ftcp.listen("127.0.0.1:0")) {
       long start = System.nanoTime();

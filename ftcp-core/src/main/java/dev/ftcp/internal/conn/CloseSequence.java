@@ -95,6 +95,7 @@ final class CloseSequence {
     if (!ch.config().isAutoRead()) {
       ch.config().setAutoRead(true); // the peer's end of stream must be read to be seen
     }
+    conn.sayBye(ch);
     SslHandler ssl = ch.pipeline().get(SslHandler.class);
     ChannelFuture notified = ssl != null ? ssl.closeOutbound() : ch.newSucceededFuture();
     notified.addListener(f -> ((DuplexChannel) ch).shutdownOutput().addListener(done -> {

@@ -22,7 +22,7 @@ public final class Endpoints {
     IoGroup.checkMayBlock("Ftcp.dial");
     RealConn conn = RealConn.client(options, target, IoGroup.next(IoGroup.acquire()));
     conn.startDial();
-    long waitMillis = options.connectTimeout().toMillis() + 1000
+    long waitMillis = options.connectTimeout().toMillis() * (options.resumable() ? 2 : 1) + 1000
         + (options.tls() != null ? options.tls().handshakeTimeout().toMillis() : 0);
     try {
       conn.ready.get(waitMillis, TimeUnit.MILLISECONDS);

@@ -187,6 +187,14 @@ final class RealConn implements Conn, LinkEvents {
     tell(ConnStateListener::resumed);
   }
 
+  /** Event loop, closing: a resumable client tells its server the session is over. */
+  void sayBye(Channel ch) {
+    if (client && session != null) {
+      session.bye(ch);
+      ch.flush();
+    }
+  }
+
   /** Server, event loop: a detached session's resume timeout passed. */
   void expire(Throwable cause) {
     if (channel == null && state == OPEN) {
@@ -287,7 +295,7 @@ final class RealConn implements Conn, LinkEvents {
         : new ConnectionClosedException("connection closed by " + peerName);
     events.execute(() -> options.stateListener().disconnected(this, why));
     if (!client) {
-      if (session != null) {
+      if (session != null && !session.peerClosed()) {
         session.detached(); // readers wait and writes queue while the client comes back
       } else {
         terminate(FAILED, why);

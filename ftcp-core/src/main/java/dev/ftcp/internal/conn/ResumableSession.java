@@ -35,6 +35,7 @@ final class ResumableSession implements SessionHooks {
   private final Clock clock;
   private final int prefix;
   private byte[] token; // null on a client until its first WELCOME
+  private final boolean server;
   private final byte[] identity; // server: the client's certificate, or null
   private long received; // data messages of the session received
   private long ackSent;
@@ -44,9 +45,11 @@ final class ResumableSession implements SessionHooks {
   private int outcome = -1; // client: the last WELCOME's, until the connection reports it
   private long resentOnLoss;
   private volatile long resumes;
+  private boolean peerSaidBye; // server: the client closed the session
 
   private ResumableSession(RealConn conn, BatchWriter writer, Clock clock, boolean bigFrames,
-      byte[] token, byte[] identity) {
+      boolean server, byte[] token, byte[] identity) {
+    this.server = server;
     this.conn = conn;
     this.writer = writer;
     this.clock = clock;
@@ -57,7 +60,7 @@ final class ResumableSession implements SessionHooks {
 
   static ResumableSession client(RealConn conn, BatchWriter writer, Clock clock,
       boolean bigFrames) {
-    return new ResumableSession(conn, writer, clock, bigFrames, null, null);
+    return new ResumableSession(conn, writer, clock, bigFrames, false, null, null);
   }
 
   /** A server's new session, with a fresh token; {@code identity} the client's certificate. */
@@ -65,7 +68,7 @@ final class ResumableSession implements SessionHooks {
       boolean bigFrames, byte[] identity) {
     byte[] token = new byte[Control.TOKEN_BYTES];
     TOKENS.nextBytes(token);
-    return new ResumableSession(conn, writer, clock, bigFrames, token, identity);
+    return new ResumableSession(conn, writer, clock, bigFrames, true, token, identity);
   }
 
   byte[] token() {
@@ -168,6 +171,19 @@ final class ResumableSession implements SessionHooks {
     return true;
   }
 
+  /** Server, event loop: whether the client closed the session (then its link's end ends it). */
+  boolean peerClosed() {
+    return peerSaidBye;
+  }
+
+  /**
+   * Client, event loop, when close has sent everything: tells the server the session is over,
+   * so that it ends it at the end of stream instead of waiting for a resume.
+   */
+  void bye(Channel ch) {
+    ch.write(Control.bye(ch.alloc(), prefix), ch.voidPromise());
+  }
+
   /** Server, event loop: the link broke; the session waits {@code resumeTimeout} for its client. */
   void detached() {
     long wait = conn.options.resumeTimeout().toNanos();
@@ -200,6 +216,10 @@ final class ResumableSession implements SessionHooks {
       return true;
     }
     try {
+      if (m.repId() == Control.BYE && server) {
+        peerSaidBye = true; // a server's client closes: its end of stream ends the session
+        return false;
+      }
       if (m.repId() != Control.ACK) {
         throw new FrameFormatException("unexpected session control frame of type " + m.repId());
       }

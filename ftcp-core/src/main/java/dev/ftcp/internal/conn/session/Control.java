@@ -20,6 +20,8 @@ public final class Control {
   public static final long WELCOME = 2;
   /** Either way: how many data messages of the session the sender has received. */
   public static final long ACK = 3;
+  /** Client to server, before it ends its stream on close: the session is over, do not wait. */
+  public static final long BYE = 4;
 
   public static final int VERSION = 1;
   public static final int TOKEN_BYTES = 16;
@@ -47,6 +49,11 @@ public final class Control {
     ByteBuffer body = ByteBuffer.allocate(HELLO_BYTES).order(ByteOrder.LITTLE_ENDIAN);
     body.put((byte) VERSION).put((byte) outcome).put(token).putLong(received);
     return frame(alloc, type, body.array(), prefix);
+  }
+
+  /** A BYE frame. */
+  public static ByteBuf bye(ByteBufAllocator alloc, int prefix) {
+    return frame(alloc, BYE, new byte[0], prefix);
   }
 
   /** An ACK frame. */
