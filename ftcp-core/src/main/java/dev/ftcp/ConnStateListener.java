@@ -20,6 +20,11 @@ package dev.ftcp;
  *       link failed (a server connection does not redial), or {@code closed} alone after
  *       {@link Conn#close()}.
  * </ul>
+ * With resumable sessions ({@link Options.Builder#resumable}) a client is told {@code resumed}
+ * after {@code redialed} when its session went on, or {@code sessionLost} when the server no
+ * longer had it; a server connection is told {@code disconnected} when its link breaks,
+ * {@code resumed} when its client comes back, and {@code closed} when the client closed or
+ * {@code resumeTimeout} passed (after {@code disconnected}).
  * A connection whose first dial failed, or a server connection that never became ready, is
  * told nothing. The options of a listener serve all its connections, so one listener object
  * may be told of many; tell them apart by the {@code conn} argument.
