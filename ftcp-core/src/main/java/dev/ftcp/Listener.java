@@ -3,6 +3,7 @@ package dev.ftcp;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
 
 /**
  * Accepts server connections. Connections are accepted by an I/O thread as they come, so none
@@ -40,6 +41,19 @@ public interface Listener extends AutoCloseable {
   Conn accept(Duration timeout) throws IOException;
 
   /**
+   * The next connection, without a thread waiting for it: the future completes with it on the
+   * callback executor ({@link Options.Builder#callbackExecutor}), as {@link Reader#readAsync}
+   * does, or exceptionally with {@link ConnectionClosedException} when the listener is or gets
+   * closed. Each connection goes to exactly one caller of {@code accept} or {@code acceptAsync};
+   * waiting futures are served in the order they were made. A future cancelled before it
+   * completed takes no connection. Never blocks; may be called on any thread, ftcp's I/O threads
+   * included.
+   *
+   * @return the future of the next accepted connection
+   */
+  CompletableFuture<Conn> acceptAsync();
+
+  /**
    * The address listened on. Does not block.
    *
    * @return the address, with the port the system chose for port 0
@@ -54,7 +68,8 @@ public interface Listener extends AutoCloseable {
   long refusedConnections();
 
   /**
-   * Stops accepting; {@code accept} calls blocked in it throw {@link ConnectionClosedException}.
+   * Stops accepting; {@code accept} calls blocked in it throw {@link ConnectionClosedException},
+   * and {@code acceptAsync} futures complete with it.
    * Connections already returned by {@code accept} stay open; those not yet taken are closed,
    * each as {@link Conn#close()} does. Blocks while the server socket closes and those
    * connections end. Idempotent; throws nothing.

@@ -109,7 +109,8 @@ final class ClientOptions {
     } catch (IllegalArgumentException e) {
       throw usage(Errors.message(e));
     } catch (ConnectException e) {
-      throw new Failure("cannot connect to " + address + ": " + Errors.describe(e), e);
+      // The library's message says what happened and names the peer: "connection refused by".
+      throw new Failure(Errors.describe(e), e);
     } catch (SSLException e) {
       // The library's message names the peer and what was wrong with the handshake.
       throw new Failure(Errors.describe(e), e);

@@ -72,7 +72,8 @@ final class ClientDialing implements RedialHost {
     conn.opening(ch);
     f.addListener((ChannelFuture done) -> {
       if (!done.isSuccess() && conn.openingFailed(done.channel())) {
-        attemptFailed(done.cause());
+        attemptFailed(DialErrors.describe(done.cause(), conn.peerName(),
+            conn.options.connectTimeout()));
       }
     });
   }

@@ -19,7 +19,9 @@ import io.netty.channel.MultiThreadIoEventLoopGroup;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.time.Duration;
+import java.util.ArrayDeque;
 import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.RejectedExecutionException;
@@ -42,6 +44,8 @@ final class RealListener implements Listener, ServerHandshake.Sessions {
   private final ConcurrentLinkedQueue<RealConn> accepted = new ConcurrentLinkedQueue<>();
   private final AtomicInteger acceptedSize = new AtomicInteger();
   private final Waiters acceptors = new Waiters();
+  // acceptAsync futures waiting for a connection, oldest first; matched under their own lock.
+  private final ArrayDeque<CompletableFuture<Conn>> asyncAcceptors = new ArrayDeque<>();
   private final AtomicInteger open = new AtomicInteger();
   private final AtomicLong refused = new AtomicLong();
   private final AtomicBoolean closing = new AtomicBoolean();
@@ -173,6 +177,7 @@ final class RealListener implements Listener, ServerHandshake.Sessions {
     if (acceptedSize.incrementAndGet() >= options.acceptQueueDepth()) {
       updateReading();
     }
+    serveAsync();
     acceptors.wakeAll();
     if (closed.get()) {
       drainUnaccepted(); // close() may have swept before this connection was added
@@ -223,14 +228,10 @@ final class RealListener implements Listener, ServerHandshake.Sessions {
     IoGroup.checkMayBlock("Listener.accept");
     for (;;) {
       if (closed.get()) {
-        throw new ConnectionClosedException("listener on " + address() + " is closed");
+        throw closedException();
       }
-      RealConn c = accepted.poll();
+      RealConn c = take();
       if (c != null) {
-        int left = acceptedSize.decrementAndGet();
-        if (paused && left < options.acceptQueueDepth()) {
-          updateReading();
-        }
         return c;
       }
       if (deadline != Long.MAX_VALUE && System.nanoTime() - deadline >= 0) {
@@ -238,6 +239,77 @@ final class RealListener implements Listener, ServerHandshake.Sessions {
       }
       acceptors.parkUntil(() -> accepted.isEmpty() && !closed.get(), deadline, this,
           "a connection");
+    }
+  }
+
+  /** The next connection of the accept queue, or null; resumes accepting below the depth. */
+  private RealConn take() {
+    RealConn c = accepted.poll();
+    if (c != null) {
+      int left = acceptedSize.decrementAndGet();
+      if (paused && left < options.acceptQueueDepth()) {
+        updateReading();
+      }
+    }
+    return c;
+  }
+
+  private ConnectionClosedException closedException() {
+    return new ConnectionClosedException("listener on " + address() + " is closed");
+  }
+
+  @Override
+  public CompletableFuture<Conn> acceptAsync() {
+    CompletableFuture<Conn> f = new CompletableFuture<>();
+    synchronized (asyncAcceptors) {
+      asyncAcceptors.add(f);
+    }
+    serveAsync();
+    if (closed.get()) {
+      failAsync();
+    }
+    return f;
+  }
+
+  /**
+   * Any thread: hands queued connections to waiting {@code acceptAsync} futures, oldest first,
+   * each completed on the callback executor. A future cancelled meanwhile takes none: its
+   * connection goes back for the next caller.
+   */
+  private void serveAsync() {
+    for (;;) {
+      CompletableFuture<Conn> f;
+      RealConn c;
+      synchronized (asyncAcceptors) {
+        while ((f = asyncAcceptors.peek()) != null && f.isDone()) {
+          asyncAcceptors.poll(); // cancelled by its caller
+        }
+        if (f == null || (c = take()) == null) {
+          return;
+        }
+        asyncAcceptors.poll();
+      }
+      CompletableFuture<Conn> waiting = f;
+      RealConn conn = c;
+      options.callbackExecutor().execute(() -> {
+        if (!waiting.complete(conn)) {
+          offer(conn); // cancelled meanwhile: the connection is the next caller's
+        }
+      });
+    }
+  }
+
+  private void failAsync() {
+    ConnectionClosedException e = closedException();
+    for (;;) {
+      CompletableFuture<Conn> f;
+      synchronized (asyncAcceptors) {
+        f = asyncAcceptors.poll();
+      }
+      if (f == null) {
+        return;
+      }
+      options.callbackExecutor().execute(() -> f.completeExceptionally(e));
     }
   }
 
@@ -261,6 +333,7 @@ final class RealListener implements Listener, ServerHandshake.Sessions {
     serverChannel.close().awaitUninterruptibly();
     closed.set(true);
     acceptors.wakeAll();
+    failAsync();
     drainUnaccepted();
     IoGroup.release();
   }
