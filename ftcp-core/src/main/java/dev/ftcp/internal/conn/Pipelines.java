@@ -74,4 +74,15 @@ final class Pipelines {
     }
     p.addLast("ftcp", new ConnHandler(events, decoder, options));
   }
+
+  /**
+   * Socket reads resumed after a pause (full buffers): the idle timeout starts again from now,
+   * so that a peer gets a whole idleTimeout to speak after the pause, as the time paused says
+   * nothing of it.
+   */
+  static void readingResumed(Channel ch) {
+    if (ch.pipeline().get("idle") instanceof IdleStateHandler) {
+      ((IdleStateHandler) ch.pipeline().get("idle")).resetReadTimeout();
+    }
+  }
 }

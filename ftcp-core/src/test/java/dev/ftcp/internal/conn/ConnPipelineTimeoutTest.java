@@ -173,6 +173,19 @@ class ConnPipelineTimeoutTest {
   }
 
   @Test
+  void aPeerSilentAfterReadingResumesGetsAWholeIdleTimeout() {
+    server(IDLE);
+    events.paused = true;
+    advanceMillis(10_500); // checks at 2, 4, ... 10 s found it idle while paused
+    events.paused = false;
+    Pipelines.readingResumed(ch);
+    advance(IDLE.minusNanos(1));
+    assertThat(ch.isOpen()).as("a whole idleTimeout after reads resumed").isTrue();
+    advance(Duration.ofNanos(1));
+    assertClosedBy("idleTimeout");
+  }
+
+  @Test
   void aPeerSilentAfterReadingResumesIsClosedWithinIdleTimeout() {
     server(IDLE);
     events.paused = true;

@@ -109,6 +109,9 @@ public final class FakeHost implements WriteHost, ReadHost {
   }
 
   @Override
+  public void readingResumed(Channel ch) {}
+
+  @Override
   public Executor callbacks() {
     return Runnable::run;
   }
