@@ -2,6 +2,7 @@ package dev.ftcp.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.ftcp.testing.StderrCapture;
 import dev.ftcp.testing.TestCertificates;
 import java.nio.file.Path;
 import org.junit.jupiter.api.BeforeAll;
@@ -47,9 +48,12 @@ class TlsCommandsTest {
         .startsWith("ftcp request: ").contains("not trusted");
 
     Cli insecure = new Cli();
-    assertThat(insecure.run("request", listen.address(), "hi", "--insecure"))
-        .as(insecure.err()).isZero();
+    String log = StderrCapture.of(() -> assertThat(
+        insecure.run("request", listen.address(), "hi", "--insecure")).as(insecure.err()).isZero());
     assertThat(insecure.out()).isEqualTo("hi\n");
+    // The library warns, through the command's logger, that nothing is verified.
+    assertThat(log).contains("WARN").contains("does NOT verify the server's certificate")
+        .contains("insecureSkipVerify");
     assertThat(listen.stop()).isZero();
   }
 
