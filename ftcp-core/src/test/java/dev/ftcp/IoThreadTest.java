@@ -29,6 +29,7 @@ class IoThreadTest {
   private static final Duration WAIT = Duration.ofSeconds(10);
 
   @Test
+  @SuppressWarnings("try") // the connection is only dialed, for the callbacks to run
   void blockingCallsOnAnIoThreadThrowIllegalState() throws Exception {
     CompletableFuture<String> thread = new CompletableFuture<>();
     CompletableFuture<Throwable> read = new CompletableFuture<>();

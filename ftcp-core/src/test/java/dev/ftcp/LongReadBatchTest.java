@@ -38,6 +38,7 @@ class LongReadBatchTest {
   private static final Options DIRECT = Options.builder().callbackExecutor(Runnable::run).build();
 
   @RepeatedTest(3)
+  @SuppressWarnings("try") // the raw socket is closed early on purpose; see the finally block
   void asyncReadsOfABurstAreAnsweredBeforeTheBurstIsRead() throws Exception {
     try (Listener l = Ftcp.listen("127.0.0.1:0", DIRECT);
         Socket raw = new Socket(InetAddress.getLoopbackAddress(), l.address().getPort())) {

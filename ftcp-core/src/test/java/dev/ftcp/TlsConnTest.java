@@ -5,12 +5,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.ftcp.TlsConfig.Provider;
+import dev.ftcp.testing.StderrCapture;
 import dev.ftcp.testing.TestCertificates;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
 import javax.net.ssl.SSLSession;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -125,8 +127,12 @@ class TlsConnTest {
   @ParameterizedTest
   @EnumSource(value = Provider.class, names = {"JDK", "OPENSSL"})
   void anExpiredCertificateIsRefused(Provider p) throws Exception {
-    TlsConfig expired = TlsConfig.server(certs.expired.certPem, certs.expired.keyPem)
-        .provider(p).build();
+    AtomicReference<TlsConfig> config = new AtomicReference<>();
+    String log = StderrCapture.of(() -> config.set(
+        TlsConfig.server(certs.expired.certPem, certs.expired.keyPem).provider(p).build()));
+    // The server is warned when it is configured, the client refuses when it connects.
+    assertThat(log).contains("WARN").contains(certs.expired.certPem + " is not valid now");
+    TlsConfig expired = config.get();
     try (Listener l = Ftcp.listenTls("127.0.0.1:0", expired)) {
       assertThatThrownBy(() -> Ftcp.dialTls(addr(l), client(p)))
           .isInstanceOf(IOException.class)

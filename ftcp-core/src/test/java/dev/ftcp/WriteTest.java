@@ -109,7 +109,7 @@ class WriteTest {
         int t = Integer.parseInt(parts[0]);
         assertThat(Integer.parseInt(parts[1])).isEqualTo(next[t]++);
       }
-      CompletableFuture.allOf(writers.toArray(new CompletableFuture[0])).get();
+      CompletableFuture.allOf(writers.toArray(new CompletableFuture<?>[0])).get();
       assertThat(next).containsOnly(perThread);
     }
   }

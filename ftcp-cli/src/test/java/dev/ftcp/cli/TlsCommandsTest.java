@@ -2,6 +2,8 @@ package dev.ftcp.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.ftcp.testing.StderrCapture;
+import dev.ftcp.testing.TestCertificates;
 import java.nio.file.Path;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -12,17 +14,17 @@ import org.junit.jupiter.api.io.TempDir;
 @Timeout(60)
 class TlsCommandsTest {
   @TempDir static Path dir;
-  private static Certificates certs;
+  private static TestCertificates certs;
 
   @BeforeAll
-  static void makeCertificates() throws Exception {
-    certs = Certificates.generate(dir);
+  static void makeCertificates() {
+    certs = TestCertificates.generate(dir);
   }
 
   @Test
   void requestVerifiesTheServerAgainstTheGivenCa() throws Exception {
-    Cli listen = Cli.listen("--echo", "--tls-cert", str(certs.serverCertPem),
-        "--tls-key", str(certs.serverKeyPem));
+    Cli listen = Cli.listen("--echo", "--tls-cert", str(certs.server.certPem),
+        "--tls-key", str(certs.server.keyPem));
     assertThat(listen.out()).contains("(TLS), echoing");
     Cli request = new Cli();
     assertThat(request.run("request", listen.address(), "secret", "--ca", str(certs.caPem)))
@@ -37,8 +39,8 @@ class TlsCommandsTest {
 
   @Test
   void anUntrustedServerIsAFailedOperation() throws Exception {
-    Cli listen = Cli.listen("--echo", "--tls-cert", str(certs.serverCertPem),
-        "--tls-key", str(certs.serverKeyPem));
+    Cli listen = Cli.listen("--echo", "--tls-cert", str(certs.server.certPem),
+        "--tls-key", str(certs.server.keyPem));
     Cli request = new Cli();
     // --tls alone trusts the system's roots, which did not sign this test CA.
     assertThat(request.run("request", listen.address(), "hi", "--tls")).isEqualTo(1);
@@ -46,21 +48,24 @@ class TlsCommandsTest {
         .startsWith("ftcp request: ").contains("not trusted");
 
     Cli insecure = new Cli();
-    assertThat(insecure.run("request", listen.address(), "hi", "--insecure"))
-        .as(insecure.err()).isZero();
+    String log = StderrCapture.of(() -> assertThat(
+        insecure.run("request", listen.address(), "hi", "--insecure")).as(insecure.err()).isZero());
     assertThat(insecure.out()).isEqualTo("hi\n");
+    // The library warns, through the command's logger, that nothing is verified.
+    assertThat(log).contains("WARN").contains("does NOT verify the server's certificate")
+        .contains("insecureSkipVerify");
     assertThat(listen.stop()).isZero();
   }
 
   @Test
   void mutualTlsNeedsTheClientCertificate() throws Exception {
-    Cli listen = Cli.listen("--echo", "--tls-cert", str(certs.serverCertPem),
-        "--tls-key", str(certs.serverKeyPem), "--client-ca", str(certs.caPem));
+    Cli listen = Cli.listen("--echo", "--tls-cert", str(certs.server.certPem),
+        "--tls-key", str(certs.server.keyPem), "--client-ca", str(certs.caPem));
     assertThat(listen.out()).contains("(TLS, client certificates required), echoing");
 
     Cli withCert = new Cli();
     assertThat(withCert.run("request", listen.address(), "it is me", "--ca", str(certs.caPem),
-        "--cert", str(certs.clientCertPem), "--key", str(certs.clientKeyPem)))
+        "--cert", str(certs.client.certPem), "--key", str(certs.client.keyPem)))
         .as(withCert.err()).isZero();
     assertThat(withCert.out()).isEqualTo("it is me\n");
 

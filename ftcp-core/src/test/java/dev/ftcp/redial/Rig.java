@@ -61,7 +61,7 @@ final class Rig implements AutoCloseable {
    * Dials {@code address} with the transport's client settings, the shared ones, then these;
    * returns once the server has accepted the connection. (A test that stopped the server before
    * that would race the listener's close with a connection it has not handed out yet: see
-   * {@link ListenerCloseTest}.)
+   * {@link ListenerCloseIT}.)
    */
   Conn dial(String address, Consumer<Options.Builder> settings) throws IOException {
     Options.Builder b = transport.client();

@@ -40,7 +40,7 @@ import java.util.List;
  * lost at a reconnection. That it was handed to a socket, the library's own count says
  * ({@code messagesOut} equals what was written, nothing discarded), so a message dropped from
  * the queue would show; a message the library wrongly believed the kernel had taken would not.
- * {@code redial.CutMidWriteTest} checks that case on its own: a frame cut mid-write is sent
+ * {@code redial.CutMidWriteIT} checks that case on its own: a frame cut mid-write is sent
  * again whole.
  *
  * <p>Not thread-safe: used by the test thread once everything has stopped.

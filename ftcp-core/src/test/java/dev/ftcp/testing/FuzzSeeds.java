@@ -27,9 +27,9 @@ import java.util.Map;
 public final class FuzzSeeds {
   /** Inputs directories of the two fuzz tests, below the test resources. */
   public static final String DECODER_DIR =
-      "dev/ftcp/internal/codec/FrameDecoderFuzzTestInputs/decodesExactlyWhatTheSpecSays";
+      "dev/ftcp/internal/codec/FrameDecoderFuzzITInputs/decodesExactlyWhatTheSpecSays";
   public static final String SERVER_DIR =
-      "dev/ftcp/ServerConnFuzzTestInputs/serverConnDeliversOrFailsCleanly";
+      "dev/ftcp/ServerConnFuzzITInputs/serverConnDeliversOrFailsCleanly";
 
   /**
    * Settings bits: bit 0 big frames in both tests; bits 1-2 the decoder's maxFrameLength, and

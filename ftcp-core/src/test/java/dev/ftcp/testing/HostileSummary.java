@@ -17,8 +17,8 @@ import java.util.TreeMap;
  * holds the latest figure of every test run so far. Thread-safe.
  */
 public final class HostileSummary {
-  private static final String HEADER = "# ftcp hostile-peer figures (HostilePeersTest,"
-      + " HostileMemoryTest); one line per figure, latest run of each test";
+  private static final String HEADER = "# ftcp hostile-peer figures (HostilePeersIT,"
+      + " HostileMemoryIT); one line per figure, latest run of each test";
 
   private HostileSummary() {}
 

@@ -27,7 +27,7 @@ class NettyLeakCheckTest {
 
   @Test
   void failsOnALeakedBuffer() {
-    String hint = "deliberate leak " + UUID.randomUUID();
+    String hint = NettyLeakCheck.expectLeak();
     leak(ByteBufAllocator.DEFAULT.heapBuffer(64), hint);
 
     assertThatThrownBy(NettyLeakCheck::assertNoLeaks)
@@ -40,7 +40,7 @@ class NettyLeakCheckTest {
 
   @Test
   void failsOnALeakedPooledDirectBuffer() {
-    String hint = "deliberate leak " + UUID.randomUUID();
+    String hint = NettyLeakCheck.expectLeak();
     leak(PooledByteBufAllocator.DEFAULT.directBuffer(64), hint);
 
     assertThat(NettyLeakCheck.collectLeaks()).anySatisfy(leak -> assertThat(leak).contains(hint));
@@ -61,7 +61,7 @@ class NettyLeakCheckTest {
   void extensionFailsTheTestAfterALeak() {
     NettyLeakCheck extension = new NettyLeakCheck();
     extension.beforeEach(null);
-    String hint = "deliberate leak " + UUID.randomUUID();
+    String hint = NettyLeakCheck.expectLeak();
     leak(ByteBufAllocator.DEFAULT.heapBuffer(64), hint);
 
     assertThatThrownBy(() -> extension.afterEach(null))

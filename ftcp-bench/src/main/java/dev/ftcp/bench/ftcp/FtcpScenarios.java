@@ -67,6 +67,7 @@ public final class FtcpScenarios {
   }
 
   /** One-way: a writer thread writes {@code Message.of(payload)} in a loop; a reader counts. */
+  @SuppressWarnings("try") // client and server are closed early on purpose: that ends the writer
   public static Scenario oneWay() {
     return spec -> {
       try (Listener l = Ftcp.listen("127.0.0.1:0", options(spec.tls(), true));
@@ -103,6 +104,7 @@ public final class FtcpScenarios {
    * loop and each round trip is recorded; with more, {@code requestAsync} keeps that many in
    * flight and completions are counted.
    */
+  @SuppressWarnings("try") // client and server are closed early on purpose: that ends the threads
   public static Scenario requestReply() {
     return spec -> {
       try (Listener l = Ftcp.listen("127.0.0.1:0", options(spec.tls(), true));
@@ -144,6 +146,7 @@ public final class FtcpScenarios {
    * chains of {@code requestAsync}, each reply sending the next request from its callback. With
    * one outstanding, each round trip is recorded.
    */
+  @SuppressWarnings("try") // client and server are closed early on purpose: that ends the chains
   public static Scenario requestReplyDirect() {
     return spec -> {
       try (Listener l = Ftcp.listen("127.0.0.1:0", options(spec.tls(), true, true));

@@ -5,6 +5,9 @@ import io.netty.bootstrap.Bootstrap;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelHandler;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.ChannelPipeline;
@@ -12,11 +15,13 @@ import io.netty.channel.EventLoopGroup;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslHandler;
+import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
+import javax.net.ssl.SSLException;
 
 /**
  * A raw Netty server on 127.0.0.1 and the means to connect clients to it, each side with its
@@ -48,6 +53,7 @@ public final class NettyLoopback implements AutoCloseable {
                 ch.pipeline().addLast(serverSsl.newHandler(ch.alloc()));
               }
               serverPipeline.accept(ch.pipeline());
+              ch.pipeline().addLast(PeerGone.INSTANCE);
             }
           })
           .bind("127.0.0.1", 0).sync().channel();
@@ -121,5 +127,25 @@ public final class NettyLoopback implements AutoCloseable {
   public void close() {
     server.close().awaitUninterruptibly(2, TimeUnit.SECONDS);
     Transport.shutdown(clientGroup, serverGroup);
+  }
+
+  /**
+   * Last in every server connection's pipeline: a client that closes at the end of a run may
+   * reset the connection while the server still reads (an I/O error), and the server then only
+   * closes its side. Any other exception, TLS errors included, goes on to Netty's tail, which
+   * logs it.
+   */
+  @ChannelHandler.Sharable
+  private static final class PeerGone extends ChannelInboundHandlerAdapter {
+    static final PeerGone INSTANCE = new PeerGone();
+
+    @Override
+    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+      if (cause instanceof IOException && !(cause instanceof SSLException)) {
+        ctx.close();
+      } else {
+        ctx.fireExceptionCaught(cause);
+      }
+    }
   }
 }

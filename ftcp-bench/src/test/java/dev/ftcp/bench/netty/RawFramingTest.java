@@ -54,7 +54,7 @@ class RawFramingTest {
       assertThat(f.repId()).isEqualTo(7);
       assertThat(f.payload()).containsExactly((byte) id, 2, 3);
     }
-    assertThat((Object) ch.readInbound()).isNull();
+    assertThat(ch.<Object>readInbound()).isNull();
     assertThat(ch.finish()).isFalse();
   }
 }

@@ -90,6 +90,11 @@ final class ConnView implements WriteHost, ReadHost {
   }
 
   @Override
+  public void readingResumed(Channel ch) {
+    Pipelines.readingResumed(ch);
+  }
+
+  @Override
   public Executor callbacks() {
     return callbacks;
   }

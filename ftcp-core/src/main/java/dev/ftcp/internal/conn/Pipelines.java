@@ -121,4 +121,15 @@ final class Pipelines {
       });
     });
   }
+
+  /**
+   * Socket reads resumed after a pause (full buffers): the idle timeout starts again from now,
+   * so that a peer gets a whole idleTimeout to speak after the pause, as the time paused says
+   * nothing of it.
+   */
+  static void readingResumed(Channel ch) {
+    if (ch.pipeline().get(IDLE) instanceof IdleStateHandler) {
+      ((IdleStateHandler) ch.pipeline().get(IDLE)).resetReadTimeout();
+    }
+  }
 }

@@ -505,11 +505,6 @@ final class RealConn implements Conn, LinkEvents {
     return terminated;
   }
 
-  /** The connection's requests (for tests). */
-  Requests requests() {
-    return requests;
-  }
-
   @Override
   public InetSocketAddress localAddress() {
     Channel ch = channel;

@@ -75,7 +75,7 @@ class FrameCodecTest {
     read.writeBytes(half, 0, half.length / 2);
     ch.writeInbound(read);
     Object first = ch.readInbound();
-    assertThat((Object) ch.readInbound()).as("a second event for the same read").isNull();
+    assertThat(ch.<Object>readInbound()).as("a second event for the same read").isNull();
     assertThat(Frames.messagesIn(first)).extracting(Message::text)
         .containsExactly("m1", "m2", "m3");
     ch.writeInbound(Unpooled.wrappedBuffer(half, half.length / 2, half.length - half.length / 2));

@@ -55,13 +55,27 @@ public final class FakeClock implements Clock {
     refusing = true;
   }
 
-  /** Moves time forward by {@code d}, running every task that falls due on the way. */
+  /**
+   * Tasks one {@link #advance} runs at most: beyond it a task keeps scheduling itself without
+   * moving forward, which would otherwise hang the test where no timeout can interrupt it.
+   */
+  static final int MAX_TASKS_PER_ADVANCE = 1_000_000;
+
+  /**
+   * Moves time forward by {@code d}, running every task that falls due on the way.
+   *
+   * @throws IllegalStateException when more than {@link #MAX_TASKS_PER_ADVANCE} tasks fall due
+   */
   public void advance(Duration d) {
     long until;
     synchronized (this) {
       until = now + d.toNanos();
     }
-    for (;;) {
+    for (int ran = 0; ; ran++) {
+      if (ran == MAX_TASKS_PER_ADVANCE) {
+        throw new IllegalStateException(MAX_TASKS_PER_ADVANCE + " tasks fell due in one advance: "
+            + "a task keeps scheduling itself without a delay");
+      }
       Task next;
       synchronized (this) {
         next = tasks.peek();

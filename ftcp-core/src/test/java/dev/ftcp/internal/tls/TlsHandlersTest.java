@@ -5,14 +5,12 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.ftcp.TlsConfig;
 import dev.ftcp.TlsConfig.Provider;
+import dev.ftcp.testing.StderrCapture;
 import dev.ftcp.testing.TestCertificates;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.buffer.UnpooledByteBufAllocator;
 import io.netty.handler.ssl.SslHandler;
 import io.netty.util.ReferenceCountUtil;
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
@@ -97,10 +95,10 @@ class TlsHandlersTest {
 
   @ParameterizedTest
   @EnumSource(names = {"JDK", "OPENSSL"})
-  void insecureSkipVerifyTurnsNameCheckingOffAndWarnsEachTime(Provider p) {
+  void insecureSkipVerifyTurnsNameCheckingOffAndWarnsEachTime(Provider p) throws Exception {
     TlsConfig cfg = TlsConfig.client().insecureSkipVerify().provider(p).build();
 
-    String log = stderrOf(() -> {
+    String log = StderrCapture.of(() -> {
       for (int i = 0; i < 2; i++) {
         SslHandler h = TlsHandlers.newClientHandler(cfg, ALLOC, "db.example", 9443);
         assertThat(h.engine().getSSLParameters().getEndpointIdentificationAlgorithm()).isNull();
@@ -147,21 +145,5 @@ class TlsHandlersTest {
         .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("cannot serve");
     assertThatThrownBy(() -> TlsHandlers.newClientHandler(server, ALLOC, "localhost", 1))
         .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("cannot dial");
-  }
-
-  /**
-   * What slf4j-simple printed while {@code r} ran: it looks up System.err on every message
-   * (unless told to cache it), and the warning is logged on the calling thread.
-   */
-  private static String stderrOf(Runnable r) {
-    PrintStream saved = System.err;
-    ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-    System.setErr(new PrintStream(bytes, true, StandardCharsets.UTF_8));
-    try {
-      r.run();
-    } finally {
-      System.setErr(saved);
-    }
-    return bytes.toString(StandardCharsets.UTF_8);
   }
 }

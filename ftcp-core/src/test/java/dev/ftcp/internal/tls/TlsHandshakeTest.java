@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.ftcp.TlsConfig;
 import dev.ftcp.TlsConfig.Provider;
+import dev.ftcp.testing.StderrCapture;
 import dev.ftcp.testing.TestCertificates;
 import dev.ftcp.testing.TestCertificates.Identity;
 import io.netty.channel.Channel;
@@ -149,11 +150,19 @@ class TlsHandshakeTest {
     TlsConfig client = TlsConfig.client().insecureSkipVerify().provider(cp).build();
 
     // No trustPem (the system store does not know our CA), the wrong name, and expired.
-    Result wrongName = handshake(serverOf(certs.otherName, sp), client, "localhost");
-    Result expired = handshake(serverOf(certs.expired, sp), client, "localhost");
+    AtomicReference<Result> wrongName = new AtomicReference<>();
+    AtomicReference<Result> expired = new AtomicReference<>();
+    String log = StderrCapture.of(() -> {
+      wrongName.set(handshake(serverOf(certs.otherName, sp), client, "localhost"));
+      expired.set(handshake(serverOf(certs.expired, sp), client, "localhost"));
+    });
 
-    assertThat(wrongName.client.session().getProtocol()).isEqualTo("TLSv1.3");
-    assertThat(expired.client.session().getProtocol()).isEqualTo("TLSv1.3");
+    assertThat(wrongName.get().client.session().getProtocol()).isEqualTo("TLSv1.3");
+    assertThat(expired.get().client.session().getProtocol()).isEqualTo("TLSv1.3");
+    // Each insecure handshake warns, and so does the server made with an expired certificate.
+    assertThat(log.split("does NOT verify the server's certificate", -1)).hasSize(3);
+    assertThat(log).contains("insecureSkipVerify")
+        .contains("TLS certificate CN=localhost in " + certs.expired.certPem + " is not valid now");
   }
 
   @ParameterizedTest(name = "client {0}, server {1}")
@@ -263,7 +272,12 @@ class TlsHandshakeTest {
   @ParameterizedTest(name = "client {0}, server {1}")
   @MethodSource("pairs")
   void expiredCertificateIsRejectedAsExpired(Provider cp, Provider sp) throws Exception {
-    Result r = handshake(serverOf(certs.expired, sp), clientTrustingCa(cp), "localhost");
+    AtomicReference<TlsConfig> server = new AtomicReference<>();
+    String log = StderrCapture.of(() -> server.set(serverOf(certs.expired, sp)));
+    assertThat(log).contains("WARN").contains("TLS certificate CN=localhost in "
+        + certs.expired.certPem + " is not valid now: NotAfter: ");
+
+    Result r = handshake(server.get(), clientTrustingCa(cp), "localhost");
 
     assertThat(describe(r.client.failure()))
         .contains("server certificate \"CN=localhost\" expired on "

@@ -70,6 +70,7 @@ final class ReadFlow {
     Channel ch = host.channel();
     if (ch != null) {
       ch.config().setAutoRead(true);
+      host.readingResumed(ch);
     }
   }
 }

@@ -27,6 +27,12 @@ public interface ReadHost {
   /** Runs a task on the event loop and waits for it; false when the loop takes no more tasks. */
   boolean runOnLoopAndWait(Runnable task);
 
+  /**
+   * Event loop: socket reads resumed on {@code ch} after a pause; the idle timeout counts from
+   * now, since the time paused says nothing of the peer.
+   */
+  void readingResumed(Channel ch);
+
   /** The executor that runs application callbacks. */
   Executor callbacks();
 

@@ -17,7 +17,7 @@ import org.junit.jupiter.params.provider.MethodSource;
 
 /** What a client sees when the listener it just reached is closed. */
 @Timeout(30)
-class ListenerCloseTest {
+class ListenerCloseIT {
   @RegisterExtension static final NettyLeakCheck LEAKS = new NettyLeakCheck();
 
   private static final int PAIRS = 100;

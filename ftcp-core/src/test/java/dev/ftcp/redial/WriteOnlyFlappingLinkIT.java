@@ -26,7 +26,7 @@ import org.junit.jupiter.params.provider.MethodSource;
  * 250 ms counts so.
  */
 @Timeout(60)
-class WriteOnlyFlappingLinkTest {
+class WriteOnlyFlappingLinkIT {
   @RegisterExtension static final NettyLeakCheck LEAKS = new NettyLeakCheck();
 
   private static final Duration REDIAL_TIMEOUT = Duration.ofSeconds(2);

@@ -17,7 +17,7 @@ import org.junit.jupiter.params.provider.MethodSource;
 
 /** Frames delivered a byte at a time, both ways, decode exactly as whole ones. */
 @Timeout(30)
-class FragmentationTest {
+class FragmentationIT {
   @RegisterExtension static final NettyLeakCheck LEAKS = new NettyLeakCheck();
 
   private static final Duration WITHIN = Duration.ofSeconds(15);

@@ -26,7 +26,7 @@ import org.junit.jupiter.params.provider.MethodSource;
  * in lock-step; and a server that takes connections and drops them at once is not hammered.
  */
 @Timeout(60)
-class BackoffSpreadTest {
+class BackoffSpreadIT {
   @RegisterExtension static final NettyLeakCheck LEAKS = new NettyLeakCheck();
 
   private static final Duration WITHIN = Duration.ofSeconds(15);

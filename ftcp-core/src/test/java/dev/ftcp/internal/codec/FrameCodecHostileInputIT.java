@@ -31,7 +31,7 @@ import org.junit.jupiter.params.provider.ValueSource;
  * the length claims; after it the decoder swallows the rest of the stream.
  */
 @Timeout(60)
-class FrameCodecHostileInputTest {
+class FrameCodecHostileInputIT {
   @RegisterExtension
   static final NettyLeakCheck LEAKS = new NettyLeakCheck();
 

@@ -28,9 +28,9 @@ import org.junit.jupiter.api.Timeout;
  *
  * <p>Input layout: {@link FuzzInput}. Settings byte: bit 0 big frames (4-byte prefix), bits 1-2
  * pick {@code maxFrameLength} from {@link #MAX_FRAME_LENGTHS}. Without {@code JAZZER_FUZZ} this
- * replays the inputs in {@code FrameDecoderFuzzTestInputs/decodesExactlyWhatTheSpecSays}.
+ * replays the inputs in {@code FrameDecoderFuzzITInputs/decodesExactlyWhatTheSpecSays}.
  */
-class FrameDecoderFuzzTest {
+class FrameDecoderFuzzIT {
   /** Small limits, so that lengths above them are easy to reach and buffers stay small. */
   static final int[] MAX_FRAME_LENGTHS = {4096, 16, 17, 300};
 

@@ -25,7 +25,7 @@ import org.junit.jupiter.params.provider.MethodSource;
  * connection: the server gets it exactly once.
  */
 @Timeout(30)
-class CutMidWriteTest {
+class CutMidWriteIT {
   @RegisterExtension static final NettyLeakCheck LEAKS = new NettyLeakCheck();
 
   private static final Duration WITHIN = Duration.ofSeconds(15);

@@ -23,12 +23,12 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 /**
  * PROTOCOL.md §11 "Server limits" against many hostile peers at once, raw sockets playing them:
  * what {@link ServerLimitsTest} shows for one connection, at scale. What hostile peers cost in
- * memory is measured in {@link HostileMemoryTest}.
+ * memory is measured in {@link HostileMemoryIT}.
  *
  * <p>Every wait is bounded and no assertion is on time.
  */
 @Timeout(60)
-class HostilePeersTest {
+class HostilePeersIT {
   @RegisterExtension static final NettyLeakCheck LEAKS = new NettyLeakCheck();
 
   private static final Duration WAIT = Duration.ofSeconds(30);

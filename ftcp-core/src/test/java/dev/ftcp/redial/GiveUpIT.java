@@ -28,7 +28,7 @@ import org.junit.jupiter.params.provider.MethodSource;
 
 /** A client whose server does not come back gives up on time and says why, everywhere. */
 @Timeout(30)
-class GiveUpTest {
+class GiveUpIT {
   @RegisterExtension static final NettyLeakCheck LEAKS = new NettyLeakCheck();
 
   private static final Duration WITHIN = Duration.ofSeconds(10);

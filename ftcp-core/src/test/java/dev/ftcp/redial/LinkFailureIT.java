@@ -31,7 +31,7 @@ import org.junit.jupiter.params.provider.MethodSource;
  * each starts a redial, and what the library resends never makes a duplicate or a reordering.
  */
 @Timeout(30)
-class LinkFailureTest {
+class LinkFailureIT {
   @RegisterExtension static final NettyLeakCheck LEAKS = new NettyLeakCheck();
 
   private static final Duration WITHIN = Duration.ofSeconds(15);

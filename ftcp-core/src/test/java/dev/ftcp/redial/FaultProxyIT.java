@@ -29,7 +29,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** The fault proxy itself, against a plain echo server: the redial tests rely on each fault. */
 @Timeout(20)
-class FaultProxyTest {
+class FaultProxyIT {
   @RegisterExtension static final NettyLeakCheck LEAKS = new NettyLeakCheck();
 
   private static final Duration WITHIN = Duration.ofSeconds(5);

@@ -21,7 +21,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** PROTOCOL.md §13 "Malformed or hostile input": a raw socket plays the hostile peer. */
 @Timeout(30)
-class HostileInputTest {
+class HostileInputIT {
   @RegisterExtension static final NettyLeakCheck LEAKS = new NettyLeakCheck();
 
 

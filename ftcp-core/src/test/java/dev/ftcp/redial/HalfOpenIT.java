@@ -25,7 +25,7 @@ import org.junit.jupiter.params.provider.MethodSource;
  * dead middlebox) is found by {@code writeTimeout} and redialed.
  */
 @Timeout(30)
-class HalfOpenTest {
+class HalfOpenIT {
   @RegisterExtension static final NettyLeakCheck LEAKS = new NettyLeakCheck();
 
   private static final Duration WITHIN = Duration.ofSeconds(10);

@@ -39,9 +39,9 @@ import org.junit.jupiter.api.Timeout;
  * open the reader only once the stream is sent (its messages wait in the backlog, and the
  * connection may have failed already), bit 2 read with {@code readAsync}. Both listeners have
  * {@code maxFrameLength} {@value #MAX_FRAME_LENGTH}. Without {@code JAZZER_FUZZ} this replays
- * the inputs in {@code ServerConnFuzzTestInputs/serverConnDeliversOrFailsCleanly}.
+ * the inputs in {@code ServerConnFuzzITInputs/serverConnDeliversOrFailsCleanly}.
  */
-class ServerConnFuzzTest {
+class ServerConnFuzzIT {
   static final int MAX_FRAME_LENGTH = 4096;
   /** Settings bits: 4-byte prefixes; open the reader only after sending; read with readAsync. */
   static final int BIG_FRAMES = 1;

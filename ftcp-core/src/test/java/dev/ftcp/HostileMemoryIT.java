@@ -42,7 +42,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  * client are reported, not asserted.
  */
 @Timeout(180)
-class HostileMemoryTest {
+class HostileMemoryIT {
   @RegisterExtension static final NettyLeakCheck LEAKS = new NettyLeakCheck();
 
   /** The server JVM: small enough that a leak of a few hundred bytes per message runs it out. */

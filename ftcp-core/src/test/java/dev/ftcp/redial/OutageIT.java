@@ -35,7 +35,7 @@ import org.junit.jupiter.params.provider.MethodSource;
  * case runs for every transport and every kind of {@link Outage}.
  */
 @Timeout(30)
-class OutageTest {
+class OutageIT {
   @RegisterExtension static final NettyLeakCheck LEAKS = new NettyLeakCheck();
 
   private static final Duration WITHIN = Duration.ofSeconds(10);
