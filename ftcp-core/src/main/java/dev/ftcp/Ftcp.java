@@ -4,6 +4,7 @@ import dev.ftcp.internal.Defaults;
 import dev.ftcp.internal.conn.Endpoints;
 import java.io.IOException;
 import java.time.Duration;
+import java.util.List;
 import java.util.Objects;
 
 /**
@@ -92,6 +93,33 @@ public final class Ftcp {
   public static Conn dial(String address, Options options) throws IOException {
     Objects.requireNonNull(address, "address");
     return Endpoints.dial(address, Objects.requireNonNull(options, "options"));
+  }
+
+  /**
+   * Dials the first of several servers that answers, as {@link #dial(String, Options)} dials
+   * one: failover. The first dial tries the addresses in order, once each, until one answers;
+   * when a link breaks, each redial moves on to the next address (after the last, the first
+   * again), with the same backoff and {@code redialTimeout} as with one server.
+   * {@link Conn#remoteAddress()} and {@link ConnStateListener#redialed} tell which server is in
+   * use. Blocks until connected or failed.
+   *
+   * @param addresses the servers, {@code host:port} each, in the order to try them
+   * @param options the connection's settings
+   * @return the established connection
+   * @throws NullPointerException when {@code addresses}, one of them, or {@code options} is null
+   * @throws IllegalArgumentException when {@code addresses} is empty, one does not parse or names
+   *     no host, or {@code options.tls()} is a server config
+   * @throws IllegalStateException on one of ftcp's I/O threads
+   * @throws java.net.ConnectException when nothing listens at any of them (the last one's error)
+   * @throws javax.net.ssl.SSLException when the last one's TLS handshake fails
+   * @throws FtcpTimeoutException when dialing took longer than the timeouts allow
+   * @throws java.io.InterruptedIOException when the thread is interrupted while dialing
+   * @throws IOException when the first dial fails otherwise, at every address
+   */
+  public static Conn dial(List<String> addresses, Options options) throws IOException {
+    Objects.requireNonNull(addresses, "addresses");
+    return Endpoints.dial(new java.util.ArrayList<>(addresses),
+        Objects.requireNonNull(options, "options"));
   }
 
   /**

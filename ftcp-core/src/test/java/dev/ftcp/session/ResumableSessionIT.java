@@ -157,7 +157,8 @@ class ResumableSessionIT {
       proxy.refuse(Refusal.NOT_LISTENING);
       proxy.cutAll(Cut.RESET);
       c.write(Message.of("during the outage"));
-      await().atMost(WITHIN).until(() -> !s.isOpen());
+      await().atMost(WITHIN).until(() -> serverEvents.of(s).contains("closed"));
+      assertThat(s.isOpen()).isFalse();
       assertThat(serverEvents.of(s)).containsExactly("connected", "disconnected", "closed");
       proxy.refuse(false);
       try (Conn again = l.accept(WITHIN); Reader r = again.reader()) {
@@ -177,7 +178,8 @@ class ResumableSessionIT {
         Conn s = l.accept(WITHIN)) {
       c.write(Message.of("last words"));
       c.close();
-      await().atMost(Duration.ofSeconds(10)).until(() -> !s.isOpen());
+      await().atMost(Duration.ofSeconds(10)).until(() -> serverEvents.of(s).contains("closed"));
+      assertThat(s.isOpen()).isFalse();
       assertThat(serverEvents.of(s)).containsExactly("connected", "disconnected", "closed");
       try (Reader r = s.reader()) {
         assertThat(r.read(WITHIN).text()).isEqualTo("last words");

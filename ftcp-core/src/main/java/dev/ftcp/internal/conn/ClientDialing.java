@@ -10,6 +10,7 @@ import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.EventLoop;
 import java.net.InetSocketAddress;
+import java.util.List;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -26,16 +27,23 @@ final class ClientDialing implements RedialHost {
   private static final Logger log = LoggerFactory.getLogger(ClientDialing.class);
 
   private final RealConn conn;
-  private final InetSocketAddress peer;
+  private final List<InetSocketAddress> servers;
   private final Bootstrap bootstrap;
   private final Redialer redialer;
+  private int next; // event loop: the index of the server the next attempt dials
+  private int firstDialTried; // event loop: servers the first dial has tried
 
-  ClientDialing(RealConn conn, Options options, EventLoop loop, InetSocketAddress peer,
+  ClientDialing(RealConn conn, Options options, EventLoop loop, List<InetSocketAddress> servers,
       Clock clock) {
     this.conn = conn;
-    this.peer = peer;
-    this.bootstrap = Pipelines.client(options, loop, peer, ch -> conn);
+    this.servers = List.copyOf(servers);
+    this.bootstrap = Pipelines.client(options, loop, conn::peer, ch -> conn);
     this.redialer = new Redialer(this, options, clock, loop);
+  }
+
+  /** Moves on to the next server (the first again after the last), for the next attempt. */
+  private void moveOn() {
+    next = (next + 1) % servers.size();
   }
 
   /** Any thread: starts the first dial; its outcome completes the connection's ready future. */
@@ -50,9 +58,10 @@ final class ClientDialing implements RedialHost {
     return redialer.ready(first, received);
   }
 
-  /** The ready channel closed while the connection is open. */
+  /** The ready channel closed while the connection is open: redial, to the next server. */
   void linkLost(Throwable why, long received) {
     log.debug("connection to {} broke, redialing: {}", conn.peerName(), why.toString());
+    moveOn();
     redialer.linkLost(why, received);
   }
 
@@ -67,7 +76,9 @@ final class ClientDialing implements RedialHost {
 
   @Override
   public void dial() {
-    ChannelFuture f = bootstrap.connect(peer);
+    InetSocketAddress server = servers.get(next);
+    conn.target(server);
+    ChannelFuture f = bootstrap.connect(server);
     Channel ch = f.channel();
     conn.opening(ch);
     f.addListener((ChannelFuture done) -> {
@@ -81,6 +92,12 @@ final class ClientDialing implements RedialHost {
   /** A dial attempt failed, or its channel closed before it was ready. */
   void attemptFailed(Throwable cause) {
     if (!conn.everReady()) {
+      if (++firstDialTried < servers.size()) { // the first dial tries each server once, in order
+        log.debug("dialing {} failed, trying the next server: {}", conn.peerName(), cause.toString());
+        moveOn();
+        redialer.attempt();
+        return;
+      }
       conn.firstDialFailed(cause);
       return;
     }
@@ -91,6 +108,7 @@ final class ClientDialing implements RedialHost {
     if (conn.ended()) {
       return;
     }
+    moveOn();
     redialer.attemptFailed(cause);
   }
 

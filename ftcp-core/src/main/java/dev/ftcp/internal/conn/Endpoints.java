@@ -8,6 +8,9 @@ import dev.ftcp.internal.Addresses;
 import dev.ftcp.internal.IoGroup;
 import java.io.IOException;
 import java.net.InetSocketAddress;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -17,13 +20,25 @@ public final class Endpoints {
   private Endpoints() {}
 
   public static Conn dial(String address, Options options) throws IOException {
-    InetSocketAddress target = Addresses.forDial(address);
+    return dial(List.of(address), options);
+  }
+
+  public static Conn dial(List<String> addresses, Options options) throws IOException {
+    if (addresses.isEmpty()) {
+      throw new IllegalArgumentException("no address to dial");
+    }
+    List<InetSocketAddress> targets = new ArrayList<>();
+    for (String a : addresses) {
+      targets.add(Addresses.forDial(Objects.requireNonNull(a, "address")));
+    }
+    String address = String.join(", ", addresses);
     checkTlsSide(options, true);
     IoGroup.checkMayBlock("Ftcp.dial");
-    RealConn conn = RealConn.client(options, target, IoGroup.next(IoGroup.acquire()));
+    RealConn conn = RealConn.client(options, targets, IoGroup.next(IoGroup.acquire()));
     conn.startDial();
-    long waitMillis = options.connectTimeout().toMillis() * (options.resumable() ? 2 : 1) + 1000
-        + (options.tls() != null ? options.tls().handshakeTimeout().toMillis() : 0);
+    long waitMillis = (options.connectTimeout().toMillis() * (options.resumable() ? 2 : 1)
+        + (options.tls() != null ? options.tls().handshakeTimeout().toMillis() : 0))
+        * targets.size() + 1000;
     try {
       conn.ready.get(waitMillis, TimeUnit.MILLISECONDS);
       return conn;

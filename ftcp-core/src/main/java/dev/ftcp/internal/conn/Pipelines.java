@@ -15,6 +15,7 @@ import io.netty.handler.timeout.IdleStateHandler;
 import java.net.InetSocketAddress;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
+import java.util.function.Supplier;
 
 /**
  * The channel of a connection: socket options, and the pipeline every channel of a connection
@@ -32,10 +33,10 @@ final class Pipelines {
   private Pipelines() {}
 
   /**
-   * A bootstrap for a client's channels, on its event loop; {@code events} makes the handler
-   * of each new channel.
+   * A bootstrap for a client's channels, on its event loop; {@code peer} names the server each
+   * new channel goes to (for TLS: its host name), {@code events} makes its handler.
    */
-  static Bootstrap client(Options options, EventLoop loop, InetSocketAddress peer,
+  static Bootstrap client(Options options, EventLoop loop, Supplier<InetSocketAddress> peer,
       Function<Channel, LinkEvents> events) {
     return new Bootstrap()
         .group(loop)
@@ -48,7 +49,7 @@ final class Pipelines {
         .handler(new ChannelInitializer<Channel>() {
           @Override
           protected void initChannel(Channel ch) {
-            init(ch, options, true, peer, events.apply(ch));
+            init(ch, options, true, peer.get(), events.apply(ch));
           }
         });
   }

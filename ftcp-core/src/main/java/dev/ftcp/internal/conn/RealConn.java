@@ -24,6 +24,7 @@ import java.lang.invoke.VarHandle;
 import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -63,8 +64,8 @@ final class RealConn implements Conn, LinkEvents {
 
   final Options options;
   private final boolean client;
-  private final InetSocketAddress peer;
-  private final String peerName; // host:port, for messages
+  private volatile InetSocketAddress peer; // a client's: the server dialed last
+  private volatile String peerName; // host:port, for messages
   final EventLoop loop;
   private final SerialExecutor events;
   private final Runnable onTerminated;
@@ -91,8 +92,9 @@ final class RealConn implements Conn, LinkEvents {
 
   private final IoDeadlines deadlines;
 
-  private RealConn(Options options, boolean client, InetSocketAddress peer, EventLoop loop,
+  private RealConn(Options options, boolean client, List<InetSocketAddress> peers, EventLoop loop,
       Clock clock, Runnable onTerminated) {
+    InetSocketAddress peer = peers.get(0);
     this.options = options;
     this.client = client;
     this.peer = peer;
@@ -108,7 +110,7 @@ final class RealConn implements Conn, LinkEvents {
         options.readerBufferDepth());
     this.deadlines = new IoDeadlines(inbound::wakeReaders, queue::wakeBlockedWriters);
     this.closer = new CloseSequence(this, clock, options.closeLinger().toNanos());
-    this.dialing = client ? new ClientDialing(this, options, loop, peer, clock) : null;
+    this.dialing = client ? new ClientDialing(this, options, loop, peers, clock) : null;
     this.clock = clock;
     if (client && options.resumable()) {
       useSession(ResumableSession.client(this, writer, clock, options.bigFrames()));
@@ -120,9 +122,12 @@ final class RealConn implements Conn, LinkEvents {
     inbound.session(s);
   }
 
-  /** A client connection; call {@link #startDial()} next, on any thread. */
-  static RealConn client(Options options, InetSocketAddress address, EventLoop loop) {
-    return new RealConn(options, true, address, loop, SystemClock.INSTANCE, () -> {});
+  /**
+   * A client connection to the first of {@code addresses} that answers, moving on to the next
+   * when a link breaks; call {@link #startDial()} next, on any thread.
+   */
+  static RealConn client(Options options, List<InetSocketAddress> addresses, EventLoop loop) {
+    return new RealConn(options, true, addresses, loop, SystemClock.INSTANCE, () -> {});
   }
 
   /**
@@ -130,7 +135,7 @@ final class RealConn implements Conn, LinkEvents {
    * initializer. {@code onTerminated} runs once when the connection ends.
    */
   static RealConn server(Options options, Channel ch, Runnable onTerminated) {
-    RealConn c = new RealConn(options, false, (InetSocketAddress) ch.remoteAddress(),
+    RealConn c = new RealConn(options, false, List.of((InetSocketAddress) ch.remoteAddress()),
         ch.eventLoop(), SystemClock.INSTANCE, onTerminated);
     c.connecting = ch;
     Pipelines.init(ch, options, false, c.peer, c);
@@ -144,7 +149,7 @@ final class RealConn implements Conn, LinkEvents {
    */
   static RealConn serverSession(Options options, Channel ch, Runnable onTerminated,
       byte[] identity, boolean lost) {
-    RealConn c = new RealConn(options, false, (InetSocketAddress) ch.remoteAddress(),
+    RealConn c = new RealConn(options, false, List.of((InetSocketAddress) ch.remoteAddress()),
         ch.eventLoop(), SystemClock.INSTANCE, onTerminated);
     c.useSession(ResumableSession.server(c, c.writer, c.clock, options.bigFrames(), identity));
     c.connecting = ch;
@@ -340,6 +345,17 @@ final class RealConn implements Conn, LinkEvents {
 
   String peerName() {
     return peerName;
+  }
+
+  /** Client, event loop: the server the next dial attempt goes to. */
+  void target(InetSocketAddress address) {
+    peer = address;
+    peerName = ConnHandler.hostPort(address);
+  }
+
+  /** The server a client dials, or a server connection's client. */
+  InetSocketAddress peer() {
+    return peer;
   }
 
   @Override

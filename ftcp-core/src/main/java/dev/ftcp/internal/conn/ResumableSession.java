@@ -29,6 +29,8 @@ import java.util.Arrays;
 final class ResumableSession implements SessionHooks {
   private static final SecureRandom TOKENS = new SecureRandom();
   private static final byte[] NO_TOKEN = new byte[Control.TOKEN_BYTES];
+  /** How long an ACK may wait for a write to share (TCP's delayed ACK waits up to 40 ms). */
+  static final long ACK_DELAY_NANOS = java.util.concurrent.TimeUnit.MILLISECONDS.toNanos(1);
 
   private final RealConn conn;
   private final BatchWriter writer;
@@ -38,7 +40,10 @@ final class ResumableSession implements SessionHooks {
   private final boolean server;
   private final byte[] identity; // server: the client's certificate, or null
   private long received; // data messages of the session received
-  private long ackSent;
+  private long ackSent; // the count the last ACK carried (sent, or waiting for a drain)
+  private final long ackEvery; // within a read batch, ACK at once after this many messages
+  private Clock.Cancellable ackTimer; // an ACK that no drain took is sent by this
+  private final Runnable ackNow = this::ackNow;
   private Channel handshaking; // client: a channel that said HELLO and waits for WELCOME
   private Channel established; // client: the channel WELCOME came on
   private Clock.Cancellable timer; // client: the handshake's timeout; server: the expiry
@@ -56,6 +61,9 @@ final class ResumableSession implements SessionHooks {
     this.prefix = FrameCodec.prefixLength(bigFrames);
     this.token = token;
     this.identity = identity;
+    // The peer's write queue holds what this side has not acknowledged; acknowledging a
+    // quarter of a queue as deep as ours at once keeps the peer writing during long reads.
+    this.ackEvery = Math.max(1, conn.options.writeQueueDepth() / 4);
   }
 
   static ResumableSession client(RealConn conn, BatchWriter writer, Clock clock,
@@ -212,7 +220,9 @@ final class ResumableSession implements SessionHooks {
       return false;
     }
     if (!Control.is(m)) {
-      received++;
+      if (++received - ackSent >= ackEvery) {
+        ackNow();
+      }
       return true;
     }
     try {
@@ -235,12 +245,36 @@ final class ResumableSession implements SessionHooks {
     return false;
   }
 
+  /**
+   * The end of a read batch: the ACK goes out with the next drain, so that it shares a write
+   * with the reply or request the application is about to send; if no drain comes within
+   * {@link #ACK_DELAY_NANOS}, the timer sends it alone.
+   */
   @Override
   public void readComplete() {
     Channel ch = conn.channel();
     if (received != ackSent && ch != null) {
       ackSent = received;
-      writer.sendControl(ch, Control.ack(ch.alloc(), received, prefix));
+      writer.ackWithNextDrain(Control.ack(ch.alloc(), received, prefix));
+      if (ackTimer == null) {
+        ackTimer = clock.schedule(ackNow, ACK_DELAY_NANOS, conn.loop);
+      }
+    }
+  }
+
+  /** Sends what was received now: the count waiting for a drain, or a new one. */
+  private void ackNow() {
+    ackTimer = null;
+    Channel ch = conn.channel();
+    if (ch == null) {
+      return;
+    }
+    if (received != ackSent) {
+      ackSent = received;
+      writer.ackWithNextDrain(Control.ack(ch.alloc(), received, prefix));
+    }
+    if (writer.ackWaiting()) {
+      writer.drain(); // writes it, with whatever else waits, and flushes
     }
   }
 
@@ -250,6 +284,11 @@ final class ResumableSession implements SessionHooks {
     timer = null;
     if (t != null) {
       t.cancel();
+    }
+    Clock.Cancellable a = ackTimer;
+    ackTimer = null;
+    if (a != null) {
+      a.cancel();
     }
   }
 }

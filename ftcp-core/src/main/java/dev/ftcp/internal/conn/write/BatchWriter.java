@@ -49,6 +49,7 @@ public final class BatchWriter {
   private final boolean resumable;
   private long acked; // event loop: messages of the session the peer has acknowledged
   private boolean controlWritten; // event loop: a control frame waits for the next flush
+  private ByteBuf ackDue; // event loop: an ACK that goes out with the next drain
 
   // Counters: written by the event loop only (discarded also by threads that find the end).
   private volatile long messagesOut;
@@ -145,6 +146,12 @@ public final class BatchWriter {
     Channel ch = host.channel();
     if (ch == null) {
       return; // dialing: the ring keeps what was written
+    }
+    if (ackDue != null && !host.outputShut()) {
+      ByteBuf ack = ackDue;
+      ackDue = null;
+      ch.write(ack, ch.voidPromise());
+      controlWritten = true;
     }
     boolean wrote = false;
     // Taken from the ring in this drain. Their permits go back once, after the flush hands the
@@ -278,13 +285,17 @@ public final class BatchWriter {
 
   /**
    * Event loop, resumable sessions: the peer has received {@code total} messages of the
-   * session; they are forgotten and their places in the write queue freed. False, changing
-   * nothing, when the count cannot be the peer's (below an earlier one, or beyond what was sent).
+   * session; they are forgotten and their places in the write queue freed. A count below an
+   * earlier one is stale and changes nothing. False, changing nothing, when the count is beyond
+   * what was sent.
    */
   public boolean acked(long total) {
     long n = total - acked;
-    if (n < 0 || n > pending.written()) {
+    if (n > pending.written()) {
       return false;
+    }
+    if (n < 0) {
+      return true; // an ACK sent before a handshake that carried a later count
     }
     if (n > 0) {
       pending.confirm((int) n);
@@ -301,7 +312,7 @@ public final class BatchWriter {
    * what was sent goes again, first. False, changing nothing, when the count cannot be ours.
    */
   public boolean resume(long peerReceived) {
-    if (!acked(peerReceived)) {
+    if (peerReceived < acked || !acked(peerReceived)) {
       return false;
     }
     sendAgain();
@@ -314,6 +325,7 @@ public final class BatchWriter {
    */
   public long restart() {
     acked = 0;
+    ackWithNextDrain(null);
     return sendAgain();
   }
 
@@ -325,17 +337,19 @@ public final class BatchWriter {
   }
 
   /**
-   * Event loop: writes a control frame on {@code ch}, ahead of what a drain writes next, and
-   * drains (which flushes it). Released if the channel cannot take it.
+   * Event loop: an ACK to go out with the next drain, ahead of its data, replacing one that
+   * waits (a later count covers an earlier one). Whoever sets it makes sure a drain comes.
    */
-  public void sendControl(Channel ch, ByteBuf frame) {
-    ch.write(frame, ch.voidPromise());
-    controlWritten = true;
-    drain();
-    if (controlWritten) { // the drain returned before its flush (no ready channel)
-      controlWritten = false;
-      ch.flush();
+  public void ackWithNextDrain(ByteBuf ack) { // null: none
+    if (ackDue != null) {
+      ackDue.release();
     }
+    ackDue = ack;
+  }
+
+  /** Event loop: whether an ACK waits for the next drain. */
+  public boolean ackWaiting() {
+    return ackDue != null;
   }
 
   /** Messages of a resumable session sent again (after a resume or a lost session). */
@@ -358,6 +372,10 @@ public final class BatchWriter {
 
   /** Event loop, or any thread once the connection has ended: drops everything, counted. */
   public void discardAll() {
+    if (ackDue != null) {
+      ackDue.release();
+      ackDue = null;
+    }
     int dropped = pending.clear();
     if (dropped > 0) {
       discarded.addAndGet(dropped);
