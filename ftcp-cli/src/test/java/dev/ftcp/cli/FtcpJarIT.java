@@ -92,7 +92,7 @@ class FtcpJarIT {
     Result refused = run("request", "127.0.0.1:1", "hi");
     assertThat(refused.exit).isEqualTo(1);
     assertThat(refused.err.lines()).hasSize(1).first().asString()
-        .startsWith("ftcp request: cannot connect to 127.0.0.1:1: ");
+        .isEqualTo("ftcp request: connection refused by 127.0.0.1:1");
 
     Result usage = run("request", "127.0.0.1:1");
     assertThat(usage.exit).isEqualTo(2);
