@@ -24,7 +24,10 @@ import java.util.List;
 import java.util.Random;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicBoolean;
+import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -39,6 +42,12 @@ class ResumableSessionIT {
   @RegisterExtension static final NettyLeakCheck LEAKS = new NettyLeakCheck();
 
   private static final Duration WITHIN = Duration.ofSeconds(30);
+  private static final ExecutorService THREADS = Executors.newCachedThreadPool();
+
+  @AfterAll
+  static void stopThreads() {
+    THREADS.shutdownNow();
+  }
 
   private static Options.Builder resumable() {
     return Options.builder().resumable(true).redialBackoff(Duration.ofMillis(5))
@@ -66,7 +75,7 @@ class ResumableSessionIT {
       } catch (Exception e) {
         throw new RuntimeException(e);
       }
-    });
+    }, THREADS); // a thread each: they block, and the common pool may have one thread
   }
 
   private static CompletableFuture<Void> writeNumbered(Conn c, int n) {
@@ -78,7 +87,7 @@ class ResumableSessionIT {
       } catch (Exception e) {
         throw new RuntimeException(e);
       }
-    });
+    }, THREADS); // a thread each: they block, and the common pool may have one thread
   }
 
   @Test
@@ -101,8 +110,14 @@ class ResumableSessionIT {
         int cuts = 0;
         while (!(serverGot.isDone() && clientGot.isDone()) && cuts < 40) {
           long before = c.stats().messagesIn() + s.stats().messagesIn();
-          await().atMost(WITHIN).until(() -> serverGot.isDone() && clientGot.isDone()
-              || c.stats().messagesIn() + s.stats().messagesIn() > before + 2_000);
+          try {
+            await().atMost(WITHIN).until(() -> serverGot.isDone() && clientGot.isDone()
+                || c.stats().messagesIn() + s.stats().messagesIn() > before + 2_000);
+          } catch (org.awaitility.core.ConditionTimeoutException e) {
+            throw new AssertionError("no progress after cut " + cuts + ": client " + c
+                + " " + c.stats() + " events " + clientEvents + "; server " + s + " "
+                + s.stats() + " events " + serverEvents, e);
+          }
           switch (random.nextInt(3)) {
             case 0 -> proxy.cutAll(Cut.RESET);
             case 1 -> proxy.cutAll(Cut.FIN);
@@ -214,6 +229,15 @@ class ResumableSessionIT {
   /** Records each connection's state events by name. */
   static final class Events implements ConnStateListener {
     private final List<Object[]> all = new CopyOnWriteArrayList<>();
+
+    @Override
+    public String toString() {
+      StringBuilder b = new StringBuilder("[");
+      for (Object[] e : all) {
+        b.append(b.length() > 1 ? ", " : "").append(e[1]);
+      }
+      return b.append(']').toString();
+    }
 
     List<String> of(Conn conn) {
       List<String> out = new ArrayList<>();
