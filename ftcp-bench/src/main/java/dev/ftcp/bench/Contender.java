@@ -8,23 +8,31 @@ package dev.ftcp.bench;
  * @param key a stable short name for the JSON and {@code --contenders}, e.g. "netty-frame"
  * @param scenario what runs
  * @param ftcp whether this is ftcp under test, which the table compares with every baseline
+ * @param versus the key of another ftcp configuration this one is first compared with (its
+ *     ratio to it, beside those to the baselines), e.g. "ftcp" for a variant whose cost over the
+ *     defaults is the question; null for none
  */
-public record Contender(String name, String key, Scenario scenario, boolean ftcp) {
+public record Contender(String name, String key, Scenario scenario, boolean ftcp, String versus) {
   public static final String FTCP = "ftcp";
 
   /** A baseline. */
   public Contender(String name, String key, Scenario scenario) {
-    this(name, key, scenario, false);
+    this(name, key, scenario, false, null);
   }
 
   /** ftcp with its defaults. */
   public static Contender ftcpDefault(Scenario s) {
-    return new Contender("ftcp", FTCP, s, true);
+    return new Contender("ftcp", FTCP, s, true, null);
   }
 
   /** ftcp configured otherwise: {@code key} starts with "ftcp-". */
   public static Contender ftcpVariant(String name, String key, Scenario s) {
-    return new Contender(name, key, s, true);
+    return new Contender(name, key, s, true, null);
+  }
+
+  /** This ftcp configuration, first compared with the one keyed {@code key}. */
+  public Contender comparedWith(String key) {
+    return new Contender(name, this.key, scenario, ftcp, key);
   }
 
   public boolean isFtcp() {

@@ -45,7 +45,7 @@ public record HarnessConfig(
       "  --runs N         run everything N times, alternating, and report medians (3)",
       "  --smoke          short CI run: 0.5 s per scenario, 1 run, few connections",
       "  --only W[,W..]   only these workloads (an id or a prefix: oneway, rr-1, idle ...)",
-      "  --contenders K[,K..]  only these contenders (ftcp, netty-frame, jeromq-reqrep ...)",
+      "  --contenders K[,K..]  only these contenders (ftcp, ftcp-resumable, netty-frame ...)",
       "  --json PATH      write the JSON report here (ftcp-bench-results.json)",
       "  --fanin-conns N  connections of the fan-in workload (1000)",
       "  --idle-conns N   connections of the idle workload (10000)",

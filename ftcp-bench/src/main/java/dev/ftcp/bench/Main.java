@@ -5,8 +5,8 @@ import java.util.Arrays;
 
 /**
  * {@code java -jar ftcp-bench.jar}: the load harness; {@code ... jmh [options]}: the JMH
- * microbenchmarks (the same as {@code org.openjdk.jmh.Main}); {@code ... peer ftcp|ftcp-direct|netty}: the
- * child process of the idle workload, not for people.
+ * microbenchmarks (the same as {@code org.openjdk.jmh.Main}); {@code ... peer
+ * ftcp|ftcp-direct|ftcp-resumable|netty}: the child process of the idle workload, not for people.
  */
 public final class Main {
   private Main() {}

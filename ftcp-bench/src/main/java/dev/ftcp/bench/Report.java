@@ -10,6 +10,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 
 /** The table and the JSON of a harness run. */
 final class Report {
@@ -30,7 +31,9 @@ final class Report {
 
   /**
    * One table: a row per workload, metric, ftcp configuration and baseline, with ftcp's
-   * median, the baseline's median and ftcp ÷ baseline. Failures and notes follow the table.
+   * median, the baseline's median and ftcp ÷ baseline. A configuration compared with another
+   * ({@link Contender#versus}) has that one as its first baseline. Contenders that did not run
+   * (left out by {@code --contenders}) are left out. Failures and notes follow the table.
    */
   void printTable(PrintStream out) {
     List<String[]> rows = new ArrayList<>();
@@ -45,18 +48,27 @@ final class Report {
       for (Metric metric : w.metrics()) {
         boolean firstOfMetric = true;
         for (Outcome ftcp : subjects) {
+          if (ftcp.runs.isEmpty()) {
+            continue;
+          }
           double f = ftcp.median(metric);
+          List<Outcome> against = new ArrayList<>();
+          versus(ftcp, e.getValue()).ifPresent(against::add);
+          baselines.stream().filter(b -> !b.runs.isEmpty()).forEach(against::add);
+          if (against.isEmpty()) {
+            against.add(null); // a row for ftcp's own figure
+          }
           boolean firstOfSubject = true;
-          for (Outcome b : baselines) {
-            double v = b.median(metric);
+          for (Outcome b : against) {
+            double v = b == null ? Double.NaN : b.median(metric);
             rows.add(new String[] {
                 firstOfWorkload ? w.id() : "",
                 firstOfMetric ? metric.label() : "",
                 firstOfSubject ? ftcp.contender.key() : "",
                 firstOfSubject ? metric.format(f) : "",
-                b.contender.name(),
-                metric.format(v),
-                ratio(f, v)});
+                b == null ? "" : b.contender.name(),
+                b == null ? "" : metric.format(v),
+                b == null ? "" : ratio(f, v)});
             firstOfWorkload = false;
             firstOfMetric = false;
             firstOfSubject = false;
@@ -84,7 +96,7 @@ final class Report {
         + "below 1 for latency, heap and CPU/op");
     Map<String, String> variants = new LinkedHashMap<>();
     outcomes.values().forEach(os -> subjects(os).stream()
-        .filter(o -> !o.contender.key().equals(Contender.FTCP))
+        .filter(o -> !o.contender.key().equals(Contender.FTCP) && !o.runs.isEmpty())
         .forEach(o -> variants.put(o.contender.key(), o.contender.name())));
     variants.forEach((key, name) -> out.println(key + ": " + name));
     out.println();
@@ -141,14 +153,24 @@ final class Report {
         j.object("median");
         o.medians().forEach((m, v) -> j.field(m.jsonName(), v));
         j.endObject();
+        if (o.contender.versus() != null) {
+          j.field("versus", o.contender.versus());
+        }
         if (!o.contender.isFtcp()) {
           j.object("ftcpRatio"); // ftcp with its defaults ÷ this baseline
           for (Metric m : w.metrics()) {
             j.field(m.jsonName(), ftcp.median(m) / o.median(m));
           }
           j.endObject();
-          j.object("ratios"); // each ftcp configuration ÷ this baseline
-          for (Outcome s : subjects) {
+        }
+        // Each ftcp configuration ÷ this baseline; on an ftcp configuration, each that is
+        // compared with it (its versus) ÷ it.
+        List<Outcome> over = subjects.stream()
+            .filter(s -> !o.contender.isFtcp() || versus(s, e.getValue()).orElse(null) == o)
+            .toList();
+        if (!over.isEmpty()) {
+          j.object("ratios");
+          for (Outcome s : over) {
             j.object(s.contender.key());
             for (Metric m : w.metrics()) {
               j.field(m.jsonName(), s.median(m) / o.median(m));
@@ -182,6 +204,14 @@ final class Report {
       Files.createDirectories(parent);
     }
     Files.writeString(path, j + "\n", StandardCharsets.UTF_8);
+  }
+
+  /** The outcome {@code o} is compared with first, when it names one and that one ran. */
+  private static Optional<Outcome> versus(Outcome o, List<Outcome> all) {
+    String key = o.contender.versus();
+    return all.stream()
+        .filter(x -> key != null && x.contender.key().equals(key) && !x.runs.isEmpty())
+        .findFirst();
   }
 
   /** The leading ftcp outcomes of a workload: its defaults, then other configurations. */

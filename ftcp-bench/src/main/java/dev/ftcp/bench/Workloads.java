@@ -1,5 +1,6 @@
 package dev.ftcp.bench;
 
+import dev.ftcp.bench.ftcp.FtcpConfig;
 import dev.ftcp.bench.ftcp.FtcpIdleClients;
 import dev.ftcp.bench.ftcp.FtcpScenarios;
 import dev.ftcp.bench.netty.NettyIdleClients;
@@ -21,12 +22,15 @@ public final class Workloads {
     List<Workload> all = new ArrayList<>();
     for (boolean tls : new boolean[] {false, true}) {
       for (int size : new int[] {SMALL, KIB}) {
-        List<Contender> cs = new ArrayList<>(List.of(
-            ftcp(FtcpScenarios.oneWay()),
-            new Contender("raw Netty, a buffer per frame", "netty-frame",
-                NettyOneWay.scenario(false)),
-            new Contender("raw Netty, 64 frames per buffer (limit)", "netty-batch",
-                NettyOneWay.scenario(true))));
+        List<Contender> cs = new ArrayList<>();
+        cs.add(ftcp(FtcpScenarios.oneWay(FtcpConfig.DEFAULTS)));
+        if (!tls) {
+          cs.add(resumable(FtcpScenarios.oneWay(FtcpConfig.RESUMABLE)));
+        }
+        cs.add(new Contender("raw Netty, a buffer per frame", "netty-frame",
+            NettyOneWay.scenario(false)));
+        cs.add(new Contender("raw Netty, 64 frames per buffer (limit)", "netty-batch",
+            NettyOneWay.scenario(true)));
         if (!tls) {
           cs.add(new Contender("JeroMQ PUSH/PULL", "jeromq-pushpull", Zmq.pushPull()));
         }
@@ -45,7 +49,8 @@ public final class Workloads {
             Metric.CPU_PER_OP),
         spec(SMALL, false, 1, 1),
         List.of(
-            ftcp(FtcpScenarios.requestReply()),
+            ftcp(FtcpScenarios.requestReply(FtcpConfig.DEFAULTS)),
+            resumable(FtcpScenarios.requestReply(FtcpConfig.RESUMABLE)),
             direct(FtcpScenarios.requestReplyDirect()),
             new Contender("raw Netty ping-pong", "netty-pingpong", NettyRequestReply.scenario()),
             new Contender("JeroMQ REQ/REP", "jeromq-reqrep", Zmq.reqRep()))));
@@ -53,7 +58,8 @@ public final class Workloads {
         List.of(Metric.REQS_PER_SEC, Metric.CPU_PER_OP),
         spec(SMALL, false, 1, 256),
         List.of(
-            ftcp(FtcpScenarios.requestReply()),
+            ftcp(FtcpScenarios.requestReply(FtcpConfig.DEFAULTS)),
+            resumable(FtcpScenarios.requestReply(FtcpConfig.RESUMABLE)),
             direct(FtcpScenarios.requestReplyDirect()),
             new Contender("raw Netty, 256 pipelined", "netty-pipelined",
                 NettyRequestReply.scenario()),
@@ -73,17 +79,19 @@ public final class Workloads {
             Metric.P50_MICROS, Metric.P99_MICROS, Metric.P999_MICROS, Metric.REQS_PER_SEC),
         spec(SMALL, false, idle, 1),
         List.of(
-            ftcp(IdleScenario.scenario("ftcp", () -> new FtcpIdleClients(payload(SMALL), false))),
-            direct(IdleScenario.scenario("ftcp-direct",
-                () -> new FtcpIdleClients(payload(SMALL), true))),
+            ftcp(idle(FtcpConfig.DEFAULTS)),
+            resumable(idle(FtcpConfig.RESUMABLE)),
+            direct(idle(FtcpConfig.DIRECT)),
             new Contender("raw Netty", "netty",
                 IdleScenario.scenario("netty", () -> new NettyIdleClients(payload(SMALL)))),
             // Half and half, to tell which side a difference comes from: ftcp's clients against
             // the raw Netty peer, and raw Netty's clients against the ftcp peer.
             new Contender("ftcp clients, raw Netty peer", "ftcp-clients",
-                IdleScenario.scenario("netty", () -> new FtcpIdleClients(payload(SMALL), false))),
+                IdleScenario.scenario("netty",
+                    () -> new FtcpIdleClients(payload(SMALL), FtcpConfig.DEFAULTS))),
             new Contender("raw Netty clients, ftcp peer", "ftcp-peer",
-                IdleScenario.scenario("ftcp", () -> new NettyIdleClients(payload(SMALL)))))));
+                IdleScenario.scenario(FtcpConfig.DEFAULTS.key(),
+                    () -> new NettyIdleClients(payload(SMALL)))))));
     return all;
   }
 
@@ -96,8 +104,21 @@ public final class Workloads {
    * handler does, for the workloads whose application code is callbacks.
    */
   private static Contender direct(Scenario s) {
-    return Contender.ftcpVariant("ftcp with callbackExecutor(Runnable::run): callbacks on the I/O "
-        + "thread", "ftcp-direct", s);
+    return Contender.ftcpVariant(FtcpConfig.DIRECT.title(), FtcpConfig.DIRECT.key(), s);
+  }
+
+  /**
+   * ftcp with resumable sessions on both ends, otherwise as {@code ftcp}, and compared with
+   * it: what a session costs (acknowledgements, messages kept until acknowledged, its state).
+   */
+  private static Contender resumable(Scenario s) {
+    return Contender.ftcpVariant(FtcpConfig.RESUMABLE.title(), FtcpConfig.RESUMABLE.key(), s)
+        .comparedWith(Contender.FTCP);
+  }
+
+  /** The idle workload with ftcp's clients and peer both in {@code config}. */
+  private static Scenario idle(FtcpConfig config) {
+    return IdleScenario.scenario(config.key(), () -> new FtcpIdleClients(payload(SMALL), config));
   }
 
   private static RunSpec spec(int size, boolean tls, int connections, int outstanding) {

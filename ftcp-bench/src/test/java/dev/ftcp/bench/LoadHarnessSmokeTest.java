@@ -8,6 +8,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -38,8 +39,15 @@ class LoadHarnessSmokeTest {
       assertThat(table).contains(w.id());
       assertThat(report).contains("\"id\": \"" + w.id() + "\"");
       for (Contender c : w.contenders()) {
-        if (!c.isFtcp()) {
-          assertThat(table).contains(c.name());
+        assertThat(table).contains(c.isFtcp() ? c.key() : c.name());
+        if (c.versus() != null) {
+          // Its row against the configuration it is compared with, and the ratio in the JSON.
+          String versusName = w.contenders().stream()
+              .filter(v -> v.key().equals(c.versus())).findFirst().orElseThrow().name();
+          assertThat(table).as(w.id() + " " + c.key())
+              .containsPattern(Pattern.quote(c.key()) + " +\\S+(?: \\S+)? {2}"
+                  + Pattern.quote(versusName) + " ");
+          assertThat(report).contains("\"versus\": \"" + c.versus() + "\"");
         }
       }
     }

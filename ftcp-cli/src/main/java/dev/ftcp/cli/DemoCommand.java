@@ -4,6 +4,7 @@ import dev.ftcp.Conn;
 import dev.ftcp.ConnStateListener;
 import dev.ftcp.ConnStats;
 import dev.ftcp.Ftcp;
+import dev.ftcp.FtcpTimeoutException;
 import dev.ftcp.Listener;
 import dev.ftcp.Message;
 import dev.ftcp.Options;
@@ -11,6 +12,10 @@ import dev.ftcp.Reader;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.net.BindException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -18,6 +23,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -31,10 +37,12 @@ import picocli.CommandLine.Spec;
 /**
  * {@code ftcp demo}: a server and a client in this process, on loopback, telling what ftcp does
  * as it does it: request/reply, fan-out to two readers, a server restart the client rides out
- * without losing a message, and the counters.
+ * without losing a message, the counters, and a resumable session whose link is cut while both
+ * sides write.
  *
  * <p>The command's thread plays the client and drives the story; one helper thread answers
- * requests for the server, because {@code request} blocks until the answer comes.
+ * requests for the server, because {@code request} blocks until the answer comes. The last
+ * part runs its link through a {@link Relay} in this process, which can cut it.
  */
 @Command(
     name = "demo",
@@ -43,7 +51,9 @@ import picocli.CommandLine.Spec;
     description = {
       "Run a server and a client in this process on 127.0.0.1 and show, with timings:"
           + " request/reply, fan-out to two readers, the server restarting while the client"
-          + " keeps writing (nothing lost), and the connection counters. Needs no setup."
+          + " keeps writing (nothing lost), the connection counters, and a resumable session"
+          + " whose link is cut while both sides write (every message arrives once, in order)."
+          + " Needs no setup."
     })
 final class DemoCommand implements Callable<Integer> {
   /** Longest wait for any one step; on loopback each takes milliseconds. */
@@ -53,6 +63,10 @@ final class DemoCommand implements Callable<Integer> {
   private static final int WRITTEN_WHILE_DOWN = 5;
   /** Requests after the first, to show the round trip once classes are loaded. */
   private static final int WARM_REQUESTS = 200;
+  /** Messages each side writes in the resumable session: half before the cut, half during. */
+  private static final int SESSION_MESSAGES = 400;
+  /** How long a reader waits for a message beyond the last expected, to be sure none comes. */
+  private static final Duration NOTHING_MORE = Duration.ofMillis(50);
 
   @Spec CommandSpec spec;
 
@@ -106,6 +120,8 @@ final class DemoCommand implements Callable<Integer> {
       awaitSent(client, 1 + WARM_REQUESTS + 3 + WRITTEN_WHILE_DOWN);
       story.say("client: %s", counters(client.stats()));
       story.say("server: %s", counters(server.stats()));
+
+      resumableSession();
       story.end("done: every message arrived, none twice, in order. Next: ftcp --help");
       return 0;
     } catch (Exception e) {
@@ -123,6 +139,82 @@ final class DemoCommand implements Callable<Integer> {
       }
       serverThread.shutdownNow();
     }
+  }
+
+  /**
+   * Both ends resumable, linked through a relay. Each side writes numbered messages, the relay
+   * cuts the link under them, each writes more while it is down, then the link heals: each side
+   * must read every number once, in order, and nothing after.
+   */
+  private void resumableSession() throws Exception {
+    story.part("5. A resumable session: the link is cut while both sides write");
+    SessionWatcher clientEvents = new SessionWatcher();
+    SessionWatcher serverEvents = new SessionWatcher();
+    try (Listener listener = Ftcp.listen("127.0.0.1:0",
+            Options.builder().resumable(true).stateListener(serverEvents).build());
+        Relay relay = new Relay(listener.address());
+        Conn client = Ftcp.dial(relay.address(),
+            Options.builder().resumable(true).stateListener(clientEvents).build());
+        Conn server = listener.accept(STEP_TIMEOUT);
+        Reader atClient = client.reader();
+        Reader atServer = server.reader()) {
+      story.say("client and server with Options.resumable(true), through a relay that can cut"
+          + " the link");
+      int half = SESSION_MESSAGES / 2;
+      writeNumbered(client, 1, half);
+      writeNumbered(server, 1, half);
+      relay.cut();
+      story.say("each side wrote messages 1..%d, and the relay cut the link under them", half);
+      clientEvents.disconnected.get(STEP_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+      story.say("client saw the link break and redials; the server's connection stays open"
+          + " (isOpen %b)", server.isOpen());
+      writeNumbered(client, half + 1, SESSION_MESSAGES);
+      writeNumbered(server, half + 1, SESSION_MESSAGES);
+      story.say("with the link down, each side wrote %d..%d: not yet acknowledged, client %d,"
+          + " server %d", half + 1, SESSION_MESSAGES, client.stats().queued(),
+          server.stats().queued());
+      relay.heal();
+      clientEvents.resumed.get(STEP_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+      serverEvents.resumed.get(STEP_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+      story.say("the relay let the client's redial through: the session resumed (resumed(conn)"
+          + " on both sides)");
+      story.say("server %s", receiveNumbered(atServer));
+      story.say("client %s", receiveNumbered(atClient));
+      ConnStats c = client.stats();
+      ConnStats s = server.stats();
+      story.say("stats: resumes client %d, server %d; messagesResent client %d, server %d (not"
+          + " received before, sent first on the new link)", c.resumes(), s.resumes(),
+          c.messagesResent(), s.messagesResent());
+      client.close(); // first: closing the server's end first would make the client redial
+    }
+  }
+
+  private static void writeNumbered(Conn conn, int from, int to) throws IOException {
+    for (int i = from; i <= to; i++) {
+      conn.write(Message.of(Integer.toString(i)));
+    }
+  }
+
+  /**
+   * Reads {@link #SESSION_MESSAGES} messages and checks they are 1, 2, ... in order, then that
+   * no more comes; fails the demo otherwise.
+   */
+  private static String receiveNumbered(Reader reader) throws IOException {
+    for (int i = 1; i <= SESSION_MESSAGES; i++) {
+      String got = reader.read(STEP_TIMEOUT).text();
+      if (!got.equals(Integer.toString(i))) {
+        throw new IllegalStateException("message " + i + " expected, \"" + got + "\" came");
+      }
+    }
+    try {
+      Message extra = reader.read(NOTHING_MORE);
+      throw new IllegalStateException("a message beyond the last came: \"" + extra.text() + "\"");
+    } catch (FtcpTimeoutException e) {
+      // nothing more: as it should be
+    }
+    return String.format(Locale.ROOT,
+        "read %d messages: 1..%d, each once and in order, then nothing more",
+        SESSION_MESSAGES, SESSION_MESSAGES);
   }
 
   private void requestReply(Conn client, Conn server, ExecutorService serverThread)
@@ -300,6 +392,103 @@ final class DemoCommand implements Callable<Integer> {
     public void redialed(Conn conn, int attempts) {
       redialedAt = System.nanoTime();
       redialed.complete(attempts);
+    }
+  }
+
+  /** Catches a resumable connection's link breaking and its session resuming. */
+  private static final class SessionWatcher implements ConnStateListener {
+    final CompletableFuture<Throwable> disconnected = new CompletableFuture<>();
+    final CompletableFuture<Void> resumed = new CompletableFuture<>();
+
+    @Override
+    public void disconnected(Conn conn, Throwable cause) {
+      disconnected.complete(cause);
+    }
+
+    @Override
+    public void resumed(Conn conn) {
+      resumed.complete(null);
+    }
+  }
+
+  /**
+   * A TCP relay between the client and the server that can cut the link, as a network outage
+   * would: {@link #cut} closes both sockets of the link, and the links that come while it is
+   * cut wait, unconnected, until {@link #heal}.
+   */
+  private static final class Relay implements AutoCloseable {
+    private final InetSocketAddress server;
+    private final ServerSocket socket;
+    private final List<Socket> sockets = new ArrayList<>();
+    private volatile CountDownLatch healed = new CountDownLatch(0);
+
+    Relay(InetSocketAddress server) throws IOException {
+      this.server = server;
+      this.socket = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
+      daemon("ftcp-demo-relay", this::acceptLoop);
+    }
+
+    String address() {
+      return Addresses.format((InetSocketAddress) socket.getLocalSocketAddress());
+    }
+
+    synchronized void cut() {
+      healed = new CountDownLatch(1);
+      sockets.forEach(Relay::closeQuietly);
+      sockets.clear();
+    }
+
+    void heal() {
+      healed.countDown();
+    }
+
+    @Override
+    public synchronized void close() {
+      closeQuietly(socket);
+      heal();
+      sockets.forEach(Relay::closeQuietly);
+    }
+
+    private void acceptLoop() {
+      try {
+        while (true) {
+          Socket fromClient = socket.accept();
+          healed.await();
+          Socket toServer = new Socket(server.getAddress(), server.getPort());
+          synchronized (this) {
+            sockets.add(fromClient);
+            sockets.add(toServer);
+          }
+          daemon("ftcp-demo-relay-up", () -> pump(fromClient, toServer));
+          daemon("ftcp-demo-relay-down", () -> pump(toServer, fromClient));
+        }
+      } catch (IOException | InterruptedException e) {
+        // the relay closed
+      }
+    }
+
+    private static void pump(Socket from, Socket to) {
+      try {
+        from.getInputStream().transferTo(to.getOutputStream());
+      } catch (IOException e) {
+        // the link was cut
+      }
+      closeQuietly(from);
+      closeQuietly(to);
+    }
+
+    private static void daemon(String name, Runnable r) {
+      Thread t = new Thread(r, name);
+      t.setDaemon(true);
+      t.start();
+    }
+
+    private static void closeQuietly(java.io.Closeable c) {
+      try {
+        c.close();
+      } catch (IOException e) {
+        // closing anyway
+      }
     }
   }
 

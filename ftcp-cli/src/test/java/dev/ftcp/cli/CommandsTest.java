@@ -190,6 +190,15 @@ class CommandsTest {
         .containsPattern("client: sent 209 \\(\\d+ bytes\\), received 206 \\(\\d+ bytes\\),"
             + " redials 1, queued 0, discarded 0")
         .containsPattern("server: sent 0 \\(0 bytes\\), received 5 \\(\\d+ bytes\\), redials 0")
+        .contains("each side wrote messages 1..200, and the relay cut the link")
+        .contains("the server's connection stays open (isOpen true)")
+        .containsPattern("with the link down, each side wrote 201..400: not yet acknowledged,"
+            + " client \\d+, server \\d+")
+        .contains("the session resumed (resumed(conn) on both sides)")
+        .contains("server read 400 messages: 1..400, each once and in order, then nothing more")
+        .contains("client read 400 messages: 1..400, each once and in order, then nothing more")
+        .containsPattern("stats: resumes client 1, server 1; messagesResent client \\d+,"
+            + " server \\d+ \\(not received before")
         .contains("done: every message arrived");
     assertThat(demo.err()).isEmpty();
   }

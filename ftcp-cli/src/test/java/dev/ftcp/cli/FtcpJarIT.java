@@ -103,7 +103,8 @@ class FtcpJarIT {
   void demoRunsFromTheJar() throws Exception {
     Result demo = run("demo");
     assertThat(demo.exit).as(demo.err).isZero();
-    assertThat(demo.out).contains("server received all 5, in order").contains("done:");
+    assertThat(demo.out).contains("server received all 5, in order")
+        .contains("client read 400 messages: 1..400, each once and in order").contains("done:");
     // Quiet by default: no log lines, no native-access warnings from the JVM.
     assertThat(demo.err).isEmpty();
   }

@@ -11,19 +11,19 @@ import java.util.List;
 import java.util.concurrent.atomic.LongAdder;
 
 /**
- * ftcp's side of the idle workload: dialed connections, each request a {@code requestAsync},
- * completed on the default callback executor or, {@code direct}, on the I/O thread.
+ * ftcp's side of the idle workload: dialed connections in one {@link FtcpConfig}, each request a
+ * {@code requestAsync}.
  */
 public final class FtcpIdleClients implements IdleClients {
   private final byte[] payload;
-  private final boolean direct;
+  private final FtcpConfig config;
   private final List<Conn> conns = new ArrayList<>();
   private LatencyRecorder latencies;
   private LongAdder replies;
 
-  public FtcpIdleClients(byte[] payload, boolean direct) {
+  public FtcpIdleClients(byte[] payload, FtcpConfig config) {
     this.payload = payload;
-    this.direct = direct;
+    this.config = config;
   }
 
   @Override
@@ -33,7 +33,7 @@ public final class FtcpIdleClients implements IdleClients {
     this.replies = replies;
     String address = "127.0.0.1:" + peer.getPort();
     for (int i = 0; i < n; i++) {
-      conns.add(Ftcp.dial(address, FtcpScenarios.options(false, false, direct)));
+      conns.add(Ftcp.dial(address, FtcpScenarios.options(false, false, config)));
     }
     return conns.size();
   }

@@ -38,40 +38,31 @@ public final class FtcpScenarios {
 
   private FtcpScenarios() {}
 
-  /** Default options, with TLS when asked, and no linger: the end of a run discards the rest. */
-  static Options options(boolean tls, boolean server) {
-    return options(tls, server, false);
-  }
-
   /**
-   * As {@link #options(boolean, boolean)}; {@code direct} adds a direct callback executor, so
-   * that completions run on the I/O thread.
+   * The options of one end in {@code config}, with TLS when asked, and no linger: the end of a
+   * run discards the rest.
    */
-  public static Options options(boolean tls, boolean server, boolean direct) {
+  public static Options options(boolean tls, boolean server, FtcpConfig config) {
     Options.Builder b = Options.builder().closeLinger(Duration.ZERO);
     if (tls) {
       b.tls(server ? Tls.ftcpServer() : Tls.ftcpClient());
     }
-    if (direct) {
-      b.callbackExecutor(Runnable::run);
-    }
-    return b.build();
+    return config.apply(b).build();
   }
 
-  static Conn dial(Listener l, boolean tls) throws IOException {
-    return dial(l, tls, false);
+  static Conn dial(Listener l, boolean tls, FtcpConfig config) throws IOException {
+    return Ftcp.dial("127.0.0.1:" + l.address().getPort(), options(tls, false, config));
   }
 
-  static Conn dial(Listener l, boolean tls, boolean direct) throws IOException {
-    return Ftcp.dial("127.0.0.1:" + l.address().getPort(), options(tls, false, direct));
-  }
-
-  /** One-way: a writer thread writes {@code Message.of(payload)} in a loop; a reader counts. */
+  /**
+   * One-way, both ends in {@code config}: a writer thread writes {@code Message.of(payload)} in
+   * a loop; a reader counts.
+   */
   @SuppressWarnings("try") // client and server are closed early on purpose: that ends the writer
-  public static Scenario oneWay() {
+  public static Scenario oneWay(FtcpConfig config) {
     return spec -> {
-      try (Listener l = Ftcp.listen("127.0.0.1:0", options(spec.tls(), true));
-          Conn client = dial(l, spec.tls());
+      try (Listener l = Ftcp.listen("127.0.0.1:0", options(spec.tls(), true, config));
+          Conn client = dial(l, spec.tls(), config);
           Conn server = l.accept(Duration.ofSeconds(10))) {
         AtomicLong received = new AtomicLong();
         Thread reader = countingReader(server, received);
@@ -100,15 +91,14 @@ public final class FtcpScenarios {
   }
 
   /**
-   * Request/reply on one connection. With one outstanding, a thread calls {@code request} in a
-   * loop and each round trip is recorded; with more, {@code requestAsync} keeps that many in
-   * flight and completions are counted.
+   * Request/reply on one connection, both ends in {@code config}. With one outstanding, a
+   * thread calls {@code request} in a loop and each round trip is recorded; with more,
+   * {@code requestAsync} keeps that many in flight and completions are counted.
    */
-  @SuppressWarnings("try") // client and server are closed early on purpose: that ends the threads
-  public static Scenario requestReply() {
+  public static Scenario requestReply(FtcpConfig config) {
     return spec -> {
-      try (Listener l = Ftcp.listen("127.0.0.1:0", options(spec.tls(), true));
-          Conn client = dial(l, spec.tls());
+      try (Listener l = Ftcp.listen("127.0.0.1:0", options(spec.tls(), true, config));
+          Conn client = dial(l, spec.tls(), config);
           Conn server = l.accept(Duration.ofSeconds(10))) {
         Thread echo = echo(server);
         byte[] payload = spec.payload();
@@ -146,11 +136,10 @@ public final class FtcpScenarios {
    * chains of {@code requestAsync}, each reply sending the next request from its callback. With
    * one outstanding, each round trip is recorded.
    */
-  @SuppressWarnings("try") // client and server are closed early on purpose: that ends the chains
   public static Scenario requestReplyDirect() {
     return spec -> {
-      try (Listener l = Ftcp.listen("127.0.0.1:0", options(spec.tls(), true, true));
-          Conn client = dial(l, spec.tls(), true);
+      try (Listener l = Ftcp.listen("127.0.0.1:0", options(spec.tls(), true, FtcpConfig.DIRECT));
+          Conn client = dial(l, spec.tls(), FtcpConfig.DIRECT);
           Conn server = l.accept(Duration.ofSeconds(10));
           Reader r = server.reader()) {
         echoAsync(server, r);
@@ -234,9 +223,10 @@ public final class FtcpScenarios {
       List<Thread> writers = new ArrayList<>();
       AtomicBoolean stop = new AtomicBoolean();
       LongAdder received = new LongAdder();
-      try (Listener l = Ftcp.listen("127.0.0.1:0", options(spec.tls(), true))) {
+      try (Listener l = Ftcp.listen("127.0.0.1:0",
+          options(spec.tls(), true, FtcpConfig.DEFAULTS))) {
         for (int i = 0; i < n; i++) {
-          clients.add(dial(l, spec.tls()));
+          clients.add(dial(l, spec.tls(), FtcpConfig.DEFAULTS));
           Conn s = l.accept(Duration.ofSeconds(10));
           servers.add(s);
           readers.add(countingReader(s, received));

@@ -5,6 +5,7 @@ import dev.ftcp.Ftcp;
 import dev.ftcp.Listener;
 import dev.ftcp.Message;
 import dev.ftcp.Reader;
+import dev.ftcp.bench.ftcp.FtcpConfig;
 import dev.ftcp.bench.ftcp.FtcpScenarios;
 import java.io.IOException;
 import java.time.Duration;
@@ -58,9 +59,10 @@ public class RequestPathBenchmark {
 
   @Setup(Level.Trial)
   public void setUp() throws Exception {
-    listener = Ftcp.listen("127.0.0.1:0", FtcpScenarios.options(false, true, direct));
+    FtcpConfig config = direct ? FtcpConfig.DIRECT : FtcpConfig.DEFAULTS;
+    listener = Ftcp.listen("127.0.0.1:0", FtcpScenarios.options(false, true, config));
     client = Ftcp.dial("127.0.0.1:" + listener.address().getPort(),
-        FtcpScenarios.options(false, false, direct));
+        FtcpScenarios.options(false, false, config));
     server = listener.accept(Duration.ofSeconds(10));
     echoReader = server.reader();
     FtcpScenarios.echoAsync(server, echoReader);

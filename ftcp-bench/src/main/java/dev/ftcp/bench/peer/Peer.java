@@ -5,6 +5,7 @@ import dev.ftcp.Ftcp;
 import dev.ftcp.Listener;
 import dev.ftcp.Options;
 import dev.ftcp.bench.Heap;
+import dev.ftcp.bench.ftcp.FtcpConfig;
 import dev.ftcp.bench.ftcp.FtcpScenarios;
 import dev.ftcp.bench.netty.EchoHandler;
 import dev.ftcp.bench.netty.RawFrameDecoder;
@@ -27,8 +28,9 @@ import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * The child process of {@link PeerProcess}: an echo server, ftcp (callbacks on its callback
- * pool, or with "ftcp-direct" on the I/O thread) or raw Netty, on 127.0.0.1.
+ * The child process of {@link PeerProcess}: an echo server, ftcp in one of its configurations
+ * (the key of an {@link FtcpConfig}: "ftcp", "ftcp-direct" ...) or raw Netty ("netty"), on
+ * 127.0.0.1.
  * Prints {@code PORT <n>} once listening, then answers {@code HEAP} and {@code COUNT} lines
  * on stdin until {@code QUIT} or end of input.
  */
@@ -46,7 +48,7 @@ public final class Peer {
   }
 
   public static void main(String impl) throws Exception {
-    try (Server server = impl.startsWith("ftcp") ? ftcp("ftcp-direct".equals(impl)) : netty()) {
+    try (Server server = impl.equals("netty") ? netty() : ftcp(FtcpConfig.of(impl))) {
       System.out.println("PORT " + server.port());
       System.out.flush();
       BufferedReader in =
@@ -71,11 +73,11 @@ public final class Peer {
 
   /**
    * ftcp's side: an accepting thread; each connection is read with {@code Reader.readAsync}
-   * and answered on the callback executor, so no connection holds a thread. {@code direct}:
-   * a direct callback executor, so answered on the I/O thread.
+   * and answered on the callback executor (with "ftcp-direct" a direct one, so on the I/O
+   * thread), so no connection holds a thread.
    */
-  private static Server ftcp(boolean direct) throws IOException {
-    Options options = FtcpScenarios.options(false, true, direct);
+  private static Server ftcp(FtcpConfig config) throws IOException {
+    Options options = FtcpScenarios.options(false, true, config);
     Listener listener = Ftcp.listen("127.0.0.1:0", options);
     AtomicInteger count = new AtomicInteger();
     Queue<Conn> conns = new ConcurrentLinkedQueue<>();

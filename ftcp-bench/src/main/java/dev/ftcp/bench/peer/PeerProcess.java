@@ -33,8 +33,8 @@ public final class PeerProcess implements AutoCloseable {
   }
 
   /**
-   * Starts a peer serving {@code impl} ("ftcp", "ftcp-direct" or "netty") and waits until it
-   * listens.
+   * Starts a peer serving {@code impl} (an ftcp configuration's key, "ftcp", "ftcp-direct" ...,
+   * or "netty") and waits until it listens.
    */
   public static PeerProcess start(String impl) throws IOException {
     String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
