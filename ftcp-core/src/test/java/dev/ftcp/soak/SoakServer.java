@@ -75,7 +75,8 @@ final class SoakServer implements AutoCloseable {
   private Void accept() throws IOException {
     try {
       for (;;) {
-        Session s = new Session(accepted.incrementAndGet(), listener.accept());
+        Conn conn = listener.accept();
+        Session s = new Session(accepted.incrementAndGet(), conn); // counted once returned
         live.add(s);
         s.reading = Threads.start("soak-server-" + s.acceptIndex, s::read);
       }
