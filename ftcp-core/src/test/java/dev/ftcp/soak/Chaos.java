@@ -6,6 +6,9 @@ import dev.ftcp.testing.FaultProxy.Cut;
 import dev.ftcp.testing.FaultProxy.Refusal;
 import dev.ftcp.testing.FaultProxy;
 import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
 import java.util.List;
 import java.util.PriorityQueue;
 import java.util.SplittableRandom;
@@ -22,7 +25,8 @@ import java.util.concurrent.atomic.LongAdder;
  * <pre>
  *   35%  cut every link of the proxy with a reset (SO_LINGER 0)
  *   35%  cut every link with an orderly close (FIN)
- *   10%  outage: new connections accepted and closed at once for 0.1-1 s, then cut every link;
+ *   10%  outage: new connections accepted and closed at once for 0.1-1 s
+ *        ({@link #LONGEST_REFUSAL}), then cut every link;
  *        the clients' redials connect and drop, and back off
  *   10%  delay every chunk 1-30 ms, for 0.5-3 s
  *   10%  deliver bytes in fragments of 1, 3, 16, 100 or 1000 bytes, for 0.2-2 s
@@ -36,12 +40,17 @@ import java.util.concurrent.atomic.LongAdder;
  */
 final class Chaos {
   private static final int[] FRAGMENTS = {1, 3, 16, 100, 1000};
+  /** An outage's refusal lasts up to this long (see {@link SoakConfig#longestAbsence}). */
+  static final Duration LONGEST_REFUSAL = Duration.ofSeconds(1);
+  private static final Duration SHORTEST_REFUSAL = Duration.ofMillis(100);
 
   private final List<FaultProxy> proxies;
   private final SplittableRandom random;
   private final double meanNanos;
   private final int[] delayPhase;
   private final int[] fragmentPhase;
+  private final Violations clock; // the run's elapsed time, for the log of faults
+  private final List<Deque<String>> recent = new ArrayList<>(); // each proxy's last faults
   private volatile boolean stopping;
   private boolean failed;
   private FutureTask<Void> running;
@@ -54,8 +63,12 @@ final class Chaos {
   /** Links open when they were cut: each one a client connection broken. */
   final LongAdder linksCut = new LongAdder();
 
-  Chaos(List<FaultProxy> proxies, Duration faultInterval, long seed) {
+  Chaos(List<FaultProxy> proxies, Duration faultInterval, long seed, Violations clock) {
     this.proxies = proxies;
+    this.clock = clock;
+    for (int p = 0; p < proxies.size(); p++) {
+      recent.add(new ArrayDeque<>());
+    }
     this.random = new SplittableRandom(seed);
     this.meanNanos = faultInterval.toNanos();
     this.delayPhase = new int[proxies.size()];
@@ -87,6 +100,26 @@ final class Chaos {
       p.resume();
     }
   }
+
+  /** The last faults made on proxy {@code p}, oldest first, with when they were made. */
+  String recent(int p) {
+    Deque<String> log = recent.get(p);
+    synchronized (log) {
+      return "proxy " + p + " faults " + log;
+    }
+  }
+
+  private void log(int p, String what) {
+    Deque<String> log = recent.get(p);
+    synchronized (log) {
+      if (log.size() == RECENT) {
+        log.removeFirst();
+      }
+      log.addLast(clock.elapsed() + " " + what);
+    }
+  }
+
+  private static final int RECENT = 6;
 
   long cuts() {
     return resets.sum() + fins.sum() + outages.sum();
@@ -124,18 +157,23 @@ final class Chaos {
     int choice = random.nextInt(100);
     long now = System.nanoTime();
     if (choice < 35) {
-      cut(proxy, Cut.RESET);
+      log(p, "RESET of " + cut(proxy, Cut.RESET));
       resets.increment();
     } else if (choice < 70) {
-      cut(proxy, Cut.FIN);
+      log(p, "FIN of " + cut(proxy, Cut.FIN));
       fins.increment();
     } else if (choice < 80) {
-      proxy.refuseFor(Duration.ofMillis(100 + random.nextInt(900)), Refusal.ACCEPT_AND_CLOSE);
-      cut(proxy, random.nextBoolean() ? Cut.RESET : Cut.FIN);
+      long refusalMs = SHORTEST_REFUSAL.toMillis()
+          + random.nextInt((int) LONGEST_REFUSAL.minus(SHORTEST_REFUSAL).toMillis());
+      proxy.refuseFor(Duration.ofMillis(refusalMs), Refusal.ACCEPT_AND_CLOSE);
+      Cut how = random.nextBoolean() ? Cut.RESET : Cut.FIN;
+      log(p, "outage " + refusalMs + " ms, " + how + " of " + cut(proxy, how));
       outages.increment();
     } else if (choice < 90) {
       int phase = ++delayPhase[p];
-      proxy.delay(Duration.ofMillis(1 + random.nextInt(30)));
+      int delayMs = 1 + random.nextInt(30);
+      proxy.delay(Duration.ofMillis(delayMs));
+      log(p, "delay " + delayMs + " ms");
       delays.increment();
       events.add(new Event(now + TimeUnit.MILLISECONDS.toNanos(500 + random.nextInt(2500)), p,
           () -> {
@@ -145,7 +183,9 @@ final class Chaos {
           }));
     } else {
       int phase = ++fragmentPhase[p];
-      proxy.fragment(FRAGMENTS[random.nextInt(FRAGMENTS.length)]);
+      int fragment = FRAGMENTS[random.nextInt(FRAGMENTS.length)];
+      proxy.fragment(fragment);
+      log(p, "fragments of " + fragment);
       fragments.increment();
       events.add(new Event(now + TimeUnit.MILLISECONDS.toNanos(200 + random.nextInt(1800)), p,
           () -> {
@@ -157,8 +197,11 @@ final class Chaos {
     events.add(new Event(now + nextWait(), p, () -> fault(events, p)));
   }
 
-  private void cut(FaultProxy proxy, Cut how) {
-    linksCut.add(proxy.openConnections());
+  /** Cuts every link of {@code proxy}; returns how many there were, for the log. */
+  private String cut(FaultProxy proxy, Cut how) {
+    int open = proxy.openConnections();
+    linksCut.add(open);
     proxy.cutAll(how);
+    return open + " links";
   }
 }

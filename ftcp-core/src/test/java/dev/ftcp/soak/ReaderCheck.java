@@ -19,7 +19,8 @@ import java.util.BitSet;
  *       server only after the old one broke, so what it echoes comes later);
  *   <li>the server connection numbers what it sends 1, 2, 3...: each ID is the last one + 1, or
  *       1 when a new server connection starts. A gap inside one server connection would be a
- *       loss that no broken link explains.
+ *       loss that no broken link explains. With a resumable session the server connection is
+ *       the session, across every link: a gap is a loss, whatever broke meanwhile.
  * </ul>
  *
  * <p>Used by one thread at a time (a blocking reader's thread, or an asynchronous reader's
@@ -28,6 +29,7 @@ import java.util.BitSet;
 final class ReaderCheck {
   private final int client;
   private final Violations violations;
+  private final boolean resumable;
   /** Seqs whose echo this reader got; kept by the first reader only (null for the others). */
   final BitSet seen;
 
@@ -37,8 +39,9 @@ final class ReaderCheck {
   private long hash = 17;
   private volatile long serverConnections;
 
-  ReaderCheck(int client, boolean keepSeen, Violations violations) {
+  ReaderCheck(int client, boolean keepSeen, boolean resumable, Violations violations) {
     this.client = client;
+    this.resumable = resumable;
     this.violations = violations;
     this.seen = keepSeen ? new BitSet() : null;
   }
@@ -59,14 +62,19 @@ final class ReaderCheck {
           + " kind " + p.kind() + " came with RepID " + m.repId());
     }
     if (p.seq() <= lastSeq) {
-      violations.add(Kind.DUPLICATE_OR_REORDER_SERVER_TO_CLIENT, "client " + client
-          + ": seq " + p.seq() + " after " + lastSeq);
+      violations.add(Kind.DUPLICATE_OR_REORDER_SERVER_TO_CLIENT, client,
+          "seq " + p.seq() + " after " + lastSeq);
     }
     if (m.id() == 1) {
       serverConnections++;
+      if (resumable && serverConnections > 1 && seen != null) { // told by one reader
+        violations.add(Kind.SESSION_ACCEPTED_AGAIN, client, "the server's IDs began again at 1"
+            + " after " + lastServerId + " (seq " + p.seq() + ")");
+      }
     } else if (m.id() != lastServerId + 1) {
-      violations.add(Kind.LOSS_INSIDE_CONNECTION_SERVER_TO_CLIENT, "client " + client
-          + ": server ID " + m.id() + " after " + lastServerId + " (seq " + p.seq() + ")");
+      violations.add(resumable ? Kind.LOST_IN_SESSION_SERVER_TO_CLIENT
+          : Kind.LOSS_INSIDE_CONNECTION_SERVER_TO_CLIENT, client,
+          "server ID " + m.id() + " after " + lastServerId + " (seq " + p.seq() + ")");
     }
     lastServerId = m.id();
     hash = (hash * 1_000_003L + p.seq()) * 31 + m.id();

@@ -36,6 +36,13 @@ import java.util.List;
  *       every message received went to the readers ({@code messagesIn}).
  * </ul>
  *
+ * <p>With resumable sessions ({@link SoakConfig.Mode#RESUMABLE}) there is no window, and no
+ * allowance: each client's session is accepted once and carries every seq it wrote, in order,
+ * each once, across every cut; every echo reaches every reader; a request times out only when
+ * its reply came late; no session is lost (none of the soak's faults keeps a client away for
+ * the resume timeout); a client resumed on every link it redialed; every message was
+ * acknowledged, and none was counted out more often than it was sent again, plus once.
+ *
  * <p>What a test from outside cannot see: whether the kernel really had taken each message
  * lost at a reconnection. That it was handed to a socket, the library's own count says
  * ({@code messagesOut} equals what was written, nothing discarded), so a message dropped from
@@ -47,6 +54,7 @@ import java.util.List;
  */
 final class SoakChecks {
   private final Violations violations;
+  private final boolean resumable;
 
   long written;
   long receivedByServer;
@@ -65,9 +73,14 @@ final class SoakChecks {
   long redialedEvents;
   long messagesIn;
   long messagesOut;
+  long resumes;
+  long resumedEvents;
+  long sessionsLost;
+  long messagesResent;
 
-  SoakChecks(Violations violations) {
+  SoakChecks(Violations violations, boolean resumable) {
     this.violations = violations;
+    this.resumable = resumable;
   }
 
   /**
@@ -97,6 +110,14 @@ final class SoakChecks {
     redialedEvents += client.redialedEvents();
     messagesIn += stats.messagesIn();
     messagesOut += stats.messagesOut();
+    resumes += stats.resumes();
+    resumedEvents += client.resumedEvents();
+    sessionsLost += client.sessionsLost();
+    messagesResent += stats.messagesResent();
+    if (resumable && ranges.size() > 1) {
+      violations.add(Kind.SESSION_ACCEPTED_AGAIN, c, ranges.size() + " server connections: "
+          + ranges);
+    }
 
     for (int i = 1; i < ranges.size(); i++) {
       if (ranges.get(i).acceptIndex() < ranges.get(i - 1).acceptIndex()) {
@@ -118,6 +139,11 @@ final class SoakChecks {
       }
       long lost = r.first() - before - 1;
       if (lost > 0) {
+        if (resumable) {
+          violations.add(Kind.LOST_IN_SESSION_CLIENT_TO_SERVER, c, "seqs " + (before + 1) + ".."
+              + (r.first() - 1) + " never reached the server, between " + previous + " and "
+              + r);
+        }
         lostInCuts += lost;
         cutsWithLoss++;
         mostLostInOneCut = Math.max(mostLostInOneCut, lost);
@@ -130,7 +156,11 @@ final class SoakChecks {
       boolean lastConnection = i == ranges.size() - 1;
       int gap = seen.nextClearBit(Math.toIntExact(r.first()));
       if (gap <= r.last()) {
-        if (lastConnection) {
+        if (resumable) {
+          violations.add(Kind.LOST_IN_SESSION_SERVER_TO_CLIENT, c, "no echo of seq " + gap
+              + " (server connection " + r.acceptIndex() + ", seqs " + r.first() + ".."
+              + r.last() + ")");
+        } else if (lastConnection) {
           violations.add(Kind.ECHO_MISSING_ON_INTACT_CONNECTION, "client " + c
               + ": no echo of seq " + gap + " (connection " + r.acceptIndex() + ", seqs "
               + r.first() + ".." + r.last() + ")");
@@ -156,11 +186,17 @@ final class SoakChecks {
       Range r = find(ranges, seq);
       if (seen.get(Math.toIntExact(seq))) {
         timeoutsLate++;
-      } else if (r == null) {
-        timeoutsRequestLost++;
-      } else if (r != ranges.get(ranges.size() - 1)) {
-        timeoutsReplyLost++;
-      } // else: the echo check above has reported the reply missing on an intact connection
+      } else {
+        if (r == null) {
+          timeoutsRequestLost++;
+        } else if (r != ranges.get(ranges.size() - 1)) {
+          timeoutsReplyLost++;
+        } // else: the echo check above has reported the reply missing on an intact connection
+        if (resumable) {
+          violations.add(Kind.REQUEST_UNANSWERED_IN_SESSION, c, "request seq " + seq
+              + (r == null ? ": the server never received it" : ": no reply"));
+        }
+      }
     }
 
     for (int i = 0; i < client.checks.size(); i++) {
@@ -173,10 +209,19 @@ final class SoakChecks {
       }
     }
 
-    if (stats.messagesOut() != last || stats.queued() != 0 || stats.messagesDiscarded() != 0
+    // With a resumable session, a message is counted out each time a batch that holds it is
+    // handed to the socket whole: at most once, plus once per time it was sent again (a batch
+    // that failed midway counts for none of its messages, though the peer may have some).
+    boolean out = resumable
+        ? stats.messagesOut() <= last + stats.messagesResent()
+        : stats.messagesOut() == last;
+    boolean sessions = !resumable
+        || stats.redials() == stats.resumes() + client.sessionsLost()
+            && client.resumedEvents() == stats.resumes();
+    if (!out || !sessions || stats.queued() != 0 || stats.messagesDiscarded() != 0
         || stats.lateRepliesDiscarded() != 0 || stats.messagesIn() != first.count()) {
       violations.add(Kind.COUNTERS_DISAGREE, "client " + c + " wrote " + last + ", its readers got "
-          + first.count() + ", " + stats);
+          + first.count() + ", resumed events " + client.resumedEvents() + ", " + stats);
     }
   }
 

@@ -15,7 +15,9 @@ import dev.ftcp.soak.Violations.Kind;
 import java.io.IOException;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Deque;
 import java.util.List;
 import java.util.Queue;
 import java.util.SplittableRandom;
@@ -43,6 +45,10 @@ import java.util.concurrent.atomic.AtomicLong;
  *
  * <p>Reader 0 reads blocking on a thread of its own; the others with {@code readAsync}, each
  * read started when the last completed, on the callback executor.
+ *
+ * <p>With resumable sessions ({@link SoakConfig.Mode#RESUMABLE}) a request may time out only by
+ * its own timeout, its reply coming late: nothing is lost in a cut. A lost session is a
+ * violation: no fault of the soak keeps a client away for its server's resume timeout.
  */
 final class SoakClient {
   static final int MAX_ASYNC_IN_FLIGHT = 32;
@@ -63,6 +69,11 @@ final class SoakClient {
   /** Seqs of requests that timed out: the end explains each one (late reply, or a cut). */
   final Queue<Long> timedOut = new ConcurrentLinkedQueue<>();
   private final AtomicLong redialedEvents = new AtomicLong();
+  private final AtomicLong resumedEvents = new AtomicLong();
+  private final AtomicLong sessionsLost = new AtomicLong();
+  /** The last state events, with when they came: told in a violation's detail. */
+  private final Deque<String> recentEvents = new ArrayDeque<>();
+  private final boolean resumable;
   private final AtomicBoolean failureReported = new AtomicBoolean();
   private FutureTask<Void> writer;
   private FutureTask<Void> blockingReader;
@@ -73,8 +84,9 @@ final class SoakClient {
   private volatile long markerSeq;
 
   private SoakClient(int index, Conn conn, double rate, long seed, Violations violations,
-      Tally tally) {
+      Tally tally, boolean resumable) {
     this.index = index;
+    this.resumable = resumable;
     this.conn = conn;
     this.rate = rate;
     this.random = new SplittableRandom(seed);
@@ -86,12 +98,13 @@ final class SoakClient {
   static SoakClient dial(int index, String address, Options.Builder options, int readers,
       double rate, long seed, Violations violations, Tally tally) throws IOException {
     StateCounter states = new StateCounter(index, violations, tally);
-    Conn conn = Ftcp.dial(address, options.stateListener(states).build());
-    SoakClient c = new SoakClient(index, conn, rate, seed, violations, tally);
+    Options built = options.stateListener(states).build();
+    Conn conn = Ftcp.dial(address, built);
+    SoakClient c = new SoakClient(index, conn, rate, seed, violations, tally, built.resumable());
     states.client = c;
     for (int i = 0; i < readers; i++) {
       c.readers.add(conn.reader());
-      c.checks.add(new ReaderCheck(index, i == 0, violations));
+      c.checks.add(new ReaderCheck(index, i == 0, built.resumable(), violations));
     }
     return c;
   }
@@ -133,9 +146,12 @@ final class SoakClient {
     conn.setWriteDeadline(null);
   }
 
-  /** Every request answered or timed out, and every reader has the echo of the last message. */
+  /**
+   * Every request answered or timed out, and every reader has the echo of the last message;
+   * with a resumable session, the server has acknowledged every message too.
+   */
   boolean settled() {
-    if (!pending.isEmpty()) {
+    if (!pending.isEmpty() || resumable && conn.stats().queued() != 0) {
       return false;
     }
     for (ReaderCheck c : checks) {
@@ -164,6 +180,32 @@ final class SoakClient {
   long redialedEvents() {
     return redialedEvents.get();
   }
+
+  long resumedEvents() {
+    return resumedEvents.get();
+  }
+
+  long sessionsLost() {
+    return sessionsLost.get();
+  }
+
+  /** The client's last state events, oldest first, with when they came. */
+  String recentEvents() {
+    synchronized (recentEvents) {
+      return "client " + index + " events " + recentEvents;
+    }
+  }
+
+  private void event(String what) {
+    synchronized (recentEvents) {
+      if (recentEvents.size() == RECENT_EVENTS) {
+        recentEvents.removeFirst();
+      }
+      recentEvents.addLast(violations.elapsed() + " " + what);
+    }
+  }
+
+  private static final int RECENT_EVENTS = 8;
 
   ConnStats stats() {
     return conn.stats();
@@ -222,8 +264,7 @@ final class SoakClient {
           onReply(seq, length, reply, null);
         }
       } catch (IOException | RuntimeException e) {
-        violations.add(Kind.WRITE_FAILED,
-            "client " + index + " seq " + seq + ": " + e);
+        violations.add(Kind.WRITE_FAILED, index, "seq " + seq + ": " + e);
         return null;
       }
     }
@@ -237,8 +278,7 @@ final class SoakClient {
       f = conn.requestAsync(Message.of(payload), timeout);
     } catch (IOException | RuntimeException e) {
       pending.remove(seq);
-      violations.add(Kind.REQUEST_FAILED,
-          "client " + index + " seq " + seq + ": " + e);
+      violations.add(Kind.REQUEST_FAILED, index, "seq " + seq + ": " + e);
       return;
     }
     lastSeq = seq;
@@ -261,8 +301,7 @@ final class SoakClient {
       tally.timeouts.increment();
       timedOut.add(seq);
     } else {
-      violations.add(Kind.REQUEST_FAILED,
-          "client " + index + " seq " + seq + ": " + e);
+      violations.add(Kind.REQUEST_FAILED, index, "seq " + seq + ": " + e);
     }
   }
 
@@ -275,8 +314,7 @@ final class SoakClient {
       }
     } catch (ConnectionClosedException end) {
       if (!closing) {
-        violations.add(Kind.READER_ENDED, "client " + index
-            + ": " + end);
+        violations.add(Kind.READER_ENDED, index, String.valueOf(end));
       }
       return null;
     }
@@ -310,8 +348,7 @@ final class SoakClient {
 
   private void asyncReadEnded(Throwable e) {
     if (!(e instanceof ConnectionClosedException) || !closing) {
-      violations.add(Kind.READER_ENDED, "client " + index
-          + ": " + e);
+      violations.add(Kind.READER_ENDED, index, String.valueOf(e));
     }
   }
 
@@ -333,7 +370,10 @@ final class SoakClient {
     return true;
   }
 
-  /** Counts state changes; a give-up, or a link failed by the library itself, is a violation. */
+  /**
+   * Counts state changes; a give-up, a link failed by the library itself, or a lost session is
+   * a violation.
+   */
   private static final class StateCounter implements ConnStateListener {
     private final int index;
     private final Violations violations;
@@ -349,10 +389,15 @@ final class SoakClient {
     @Override
     public void disconnected(Conn conn, Throwable cause) {
       tally.disconnect(cause);
+      SoakClient c = client;
+      if (c != null) {
+        c.event("disconnected (" + (cause == null ? "null" : cause.getClass().getSimpleName()
+            + ": " + cause.getMessage()) + ")");
+      }
       // The proxy cuts links; it never corrupts frames, and no outage or delay comes close to
       // writeTimeout (30 s): either would mean the library broke a link by itself.
       if (cause instanceof FrameFormatException || cause instanceof FtcpTimeoutException) {
-        violations.add(Kind.LINK_FAILED_BY_LIBRARY, "client " + index + ": " + cause);
+        violations.add(Kind.LINK_FAILED_BY_LIBRARY, index, String.valueOf(cause));
       }
     }
 
@@ -362,12 +407,35 @@ final class SoakClient {
       SoakClient c = client;
       if (c != null) {
         c.redialedEvents.incrementAndGet();
+        c.event("redialed (" + attempts + " attempts)");
       }
     }
 
     @Override
+    public void resumed(Conn conn) {
+      tally.resumed.increment();
+      SoakClient c = client;
+      if (c != null) {
+        c.resumedEvents.incrementAndGet();
+        c.event("resumed");
+      }
+    }
+
+    @Override
+    public void sessionLost(Conn conn, long resent) {
+      tally.sessionsLost.increment();
+      SoakClient c = client;
+      if (c != null) {
+        c.sessionsLost.incrementAndGet();
+        c.event("sessionLost (" + resent + " sent again)");
+      }
+      violations.add(Kind.SESSION_LOST, index, resent + " messages sent again, "
+          + conn.stats());
+    }
+
+    @Override
     public void gaveUp(Conn conn, Throwable lastError) {
-      violations.add(Kind.GAVE_UP, "client " + index + ": " + lastError);
+      violations.add(Kind.GAVE_UP, index, String.valueOf(lastError));
     }
   }
 }

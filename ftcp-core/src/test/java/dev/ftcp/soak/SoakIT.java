@@ -11,6 +11,7 @@ import dev.ftcp.Listener;
 import dev.ftcp.Message;
 import dev.ftcp.Reader;
 import dev.ftcp.redial.Threads;
+import dev.ftcp.soak.SoakConfig.Mode;
 import dev.ftcp.soak.Violations.Category;
 import dev.ftcp.soak.Violations.Kind;
 import dev.ftcp.testing.FaultProxy;
@@ -27,6 +28,7 @@ import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Predicate;
 import java.util.stream.Collectors;
 import org.awaitility.core.ConditionTimeoutException;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -44,13 +46,20 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  *   Chaos: every proxy, ~1 fault/s: RESET, FIN, outage, delay, fragment
  * </pre>
  *
+ * <p>Two runs, one per {@link SoakConfig.Mode}: plain connections, where the kernel's window may
+ * lose messages at a cut and the checks allow exactly that; and resumable sessions on both
+ * ends, the same load and faults, where nothing may be lost, duplicated or reordered, and each
+ * client's session is accepted once.
+ *
  * <p>Run by {@code mvn verify} (Failsafe, in a JVM of its own, so that threads, descriptors
- * and heap are measured against a clean start), about two minutes with the defaults. Longer or
- * shorter, and other settings ({@link SoakConfig}):
+ * and heap are measured against a clean start), 45 s of faults per mode and about two minutes
+ * in all with the defaults. Longer or shorter, one mode only, and other settings
+ * ({@link SoakConfig}):
  *
  * <pre>
  *   mvn -B -pl ftcp-core verify -Dtest=NONE -Dsurefire.failIfNoSpecifiedTests=false \
- *       -Dftcp.soak.duration=30m -Dftcp.soak.forkTimeout=0
+ *       -Dit.test=SoakIT -Dftcp.soak.resumable=true -Dftcp.soak.duration=30m \
+ *       -Dftcp.soak.forkTimeout=0
  * </pre>
  *
  * <p>Nothing here waits on time to pass a check: the load is paced at a rate and the faults
@@ -58,7 +67,8 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  * bounded. Timing shows only in figures, never in a verdict: a reply that comes after its
  * request timed out is counted as late, not as lost.
  *
- * <p>The summary goes to standard output as one line, and to {@code target/soak-summary.json}.
+ * <p>The summary goes to standard output as one line, and to {@code target/soak-summary.json}
+ * ({@code soak-summary-resumable.json} for the resumable run).
  */
 class SoakIT {
   @RegisterExtension static final NettyLeakCheck LEAKS = new NettyLeakCheck();
@@ -74,16 +84,31 @@ class SoakIT {
    */
   @Test
   @Timeout(value = 4, unit = TimeUnit.HOURS)
-  void soak() throws Exception {
-    SoakConfig config = SoakConfig.fromSystemProperties();
-    if (!config.forkTimeout().isZero() && config.limit().compareTo(config.forkTimeout()) > 0) {
-      throw new IllegalArgumentException("a soak of " + SoakConfig.human(config.duration())
-          + " may take up to " + SoakConfig.human(config.limit()) + ", more than the "
-          + SoakConfig.human(config.forkTimeout()) + " the build gives the test JVM: add"
-          + " -Dftcp.soak.forkTimeout=0 (no limit) or a number of seconds");
+  void plain() throws Exception {
+    soak(Mode.PLAIN);
+  }
+
+  @Test
+  @Timeout(value = 4, unit = TimeUnit.HOURS)
+  void resumable() throws Exception {
+    soak(Mode.RESUMABLE);
+  }
+
+  private void soak(Mode mode) throws Exception {
+    Assumptions.assumeTrue(SoakConfig.enabledModes().contains(mode),
+        () -> "-Dftcp.soak.resumable leaves out the " + mode + " soak");
+    SoakConfig config = SoakConfig.fromSystemProperties(mode);
+    int runs = SoakConfig.enabledModes().size();
+    Duration all = config.limit().multipliedBy(runs);
+    if (!config.forkTimeout().isZero() && all.compareTo(config.forkTimeout()) > 0) {
+      throw new IllegalArgumentException(runs + " soak run(s) of "
+          + SoakConfig.human(config.duration()) + " may take up to " + SoakConfig.human(all)
+          + ", more than the " + SoakConfig.human(config.forkTimeout()) + " the build gives the"
+          + " test JVM: add -Dftcp.soak.forkTimeout=0 (no limit) or a number of seconds, or"
+          + " run one mode (-Dftcp.soak.resumable=true or false)");
     }
     assertTimeoutPreemptively(config.limit(), () -> runAndCheck(config),
-        () -> "the soak did not end within " + SoakConfig.human(config.limit()));
+        () -> "the " + mode + " soak did not end within " + SoakConfig.human(config.limit()));
   }
 
   private void runAndCheck(SoakConfig config) throws Exception {
@@ -98,10 +123,10 @@ class SoakIT {
     Resources after = awaitResources(before);
     summary.put("totalTime", SoakConfig.human(Duration.ofNanos(System.nanoTime() - start)));
     long duplicates = violations.count(Category.DUPLICATE_OR_REORDER);
-    long lossesOutside = violations.count(Category.LOSS_OUTSIDE_A_CUT_WINDOW);
+    long losses = violations.count(Category.LOSS);
     summary.put("duplicatesOrReorders", duplicates)
-        .put("lossesOutsideCutWindows", lossesOutside)
-        .put("otherViolations", violations.total() - duplicates - lossesOutside)
+        .put("lossesNotAllowed", losses)
+        .put("otherViolations", violations.total() - duplicates - losses)
         .put("violations", violations.byKind())
         .put("threadsBefore", before.threads()).put("threadsAfter", after.threads())
         .put("threadsDelta", after.threads() - before.threads())
@@ -120,7 +145,7 @@ class SoakIT {
     summary.put("result", pass ? "PASS" : "FAIL");
 
     System.out.println(summary.line());
-    Path json = Path.of(System.getProperty("ftcp.soak.summary", "target/soak-summary.json"));
+    Path json = summaryFile(config.mode());
     summary.writeJson(json);
     System.out.println("soak summary written to " + json.toAbsolutePath());
 
@@ -129,9 +154,16 @@ class SoakIT {
       // Not a vacuous pass: links were broken, and clients came back.
       assertThat(summary.number("cuts")).as("cuts injected").isPositive();
       assertThat(summary.number("redials")).as("redials").isPositive();
-      assertThat(summary.number("serverConnections")).as("server connections that carried"
-          + " messages (more than one per client: redialed connections carried them on)")
-          .isGreaterThan(config.clients());
+      if (config.resumable()) {
+        assertThat(summary.number("resumes")).as("sessions resumed").isPositive();
+        assertThat(summary.number("serverConnections")).as("server connections that carried"
+            + " messages (one per client: its session, across every link)")
+            .isEqualTo(config.clients());
+      } else {
+        assertThat(summary.number("serverConnections")).as("server connections that carried"
+            + " messages (more than one per client: redialed connections carried them on)")
+            .isGreaterThan(config.clients());
+      }
     }
     assertThat(leaks).as("Netty leak reports").isEmpty();
     assertThat(resourcesBack).as("threads, descriptors and heap back to where they started"
@@ -146,8 +178,7 @@ class SoakIT {
     SplittableRandom seeds = new SplittableRandom(config.seed());
     List<FaultProxy> proxies = new ArrayList<>();
     List<SoakClient> clients = new ArrayList<>();
-    SoakServer server = new SoakServer(config.transport().server().build(), config.clients(),
-        violations);
+    SoakServer server = new SoakServer(config.server(), config.clients(), violations);
     Chaos chaos = null;
     try {
       for (int p = 0; p < config.proxies(); p++) {
@@ -157,11 +188,14 @@ class SoakIT {
       }
       for (int i = 0; i < config.clients(); i++) {
         clients.add(SoakClient.dial(i, proxies.get(i % proxies.size()).hostPort(),
-            config.transport().client(), config.readers(), config.rate(), seeds.nextLong(),
+            config.client(), config.readers(), config.rate(), seeds.nextLong(),
             violations, tally));
       }
       clients.forEach(SoakClient::start);
-      chaos = new Chaos(proxies, config.faultInterval(), seeds.nextLong());
+      chaos = new Chaos(proxies, config.faultInterval(), seeds.nextLong(), violations);
+      Chaos faults = chaos;
+      violations.context(c -> "; " + clients.get(c).recentEvents() + "; "
+          + faults.recent(c % proxies.size()));
       chaos.start();
 
       long loadStart = System.nanoTime();
@@ -174,12 +208,12 @@ class SoakIT {
         Threads.letPass(Duration.ofNanos(Math.min(left, PROGRESS_EVERY.toNanos())));
         Resources now = Resources.take();
         heapMib.add(Math.round(now.heapUsed() / 104857.6) / 10.0);
-        System.out.printf("soak: %s of %s, %,d messages written, %,d cuts, %,d redials,"
-            + " %d violations; heap after GC %s, %d threads%n",
+        System.out.printf("soak (%s): %s of %s, %,d messages written, %,d cuts, %,d redials,"
+            + " %,d resumes, %d violations; heap after GC %s, %d threads%n", config.mode(),
             SoakConfig.human(Duration.ofNanos(System.nanoTime() - loadStart)),
             SoakConfig.human(config.duration()), tally.oneWay.sum() + tally.asyncRequests.sum()
                 + tally.syncRequests.sum(), chaos.cuts(), tally.redialed.sum(),
-            violations.total(), Resources.mib(now.heapUsed()),
+            tally.resumed.sum(), violations.total(), Resources.mib(now.heapUsed()),
             now.threads() + now.commonPoolWorkers());
       }
       Duration faultTime = Duration.ofNanos(System.nanoTime() - loadStart);
@@ -208,20 +242,31 @@ class SoakIT {
       awaitAll(clients, SoakClient::readerDone, "blocking readers ended after close",
           Duration.ofSeconds(30), violations);
       // Each server connection ends when its client closes; then what it received is recorded.
-      try {
-        await("every server connection ended").atMost(Duration.ofSeconds(60))
-            .pollInterval(Duration.ofMillis(100)).until(() -> server.live() == 0);
-      } catch (ConditionTimeoutException e) {
-        violations.add(Kind.HANG, server.live() + " server connections still open 60 s after"
-            + " their clients closed");
+      // A resumable session outlives its link for the resume timeout, waiting for its client:
+      // closing the server ends those (every client has its final reply, so each server
+      // connection has received all its client wrote).
+      if (!config.resumable()) {
+        try {
+          await("every server connection ended").atMost(Duration.ofSeconds(60))
+              .pollInterval(Duration.ofMillis(100)).until(() -> server.live() == 0);
+        } catch (ConditionTimeoutException e) {
+          violations.add(Kind.HANG, server.live() + " server connections still open 60 s after"
+              + " their clients closed");
+        }
       }
       server.close();
 
-      SoakChecks checks = new SoakChecks(violations);
+      SoakChecks checks = new SoakChecks(violations, config.resumable());
       for (int i = 0; i < clients.size(); i++) {
         checks.check(clients.get(i), stats.get(i), server.ranges(i));
       }
-      summary.put("result", "?")
+      if (config.resumable() && server.accepted() != config.clients()) {
+        violations.add(Kind.SESSION_ACCEPTED_AGAIN, server.accepted() + " server connections"
+            + " accepted for " + config.clients() + " clients; those that carried no message: "
+            + server.empty());
+      }
+      long oneWayLost = checks.lostInCuts - checks.timeoutsRequestLost;
+      summary.put("result", "?").put("mode", config.mode().toString())
           .put("clients", config.clients()).put("readersPerClient", config.readers())
           .put("proxies", config.proxies()).put("transport", config.transport().toString())
           .put("ratePerClient", config.rate())
@@ -234,6 +279,7 @@ class SoakIT {
           .put("requestsFinal", clients.size())
           .put("receivedByServer", checks.receivedByServer)
           .put("lostInCutWindowsClientToServer", checks.lostInCuts)
+          .put("oneWayLostClientToServer", oneWayLost)
           .put("reconnectionsWithLoss", checks.cutsWithLoss)
           .put("mostLostInOneCut", checks.mostLostInOneCut)
           .put("serverConnections", checks.serverConnections)
@@ -255,6 +301,13 @@ class SoakIT {
           .put("linksCut", chaos.linksCut.sum())
           .put("delayPhases", chaos.delays.sum()).put("fragmentPhases", chaos.fragments.sum())
           .put("redials", checks.redials).put("redialedEvents", checks.redialedEvents)
+          .put("resumeTimeout", config.resumable() ? SoakConfig.human(config.resumeTimeout())
+              : "-")
+          .put("resumes", checks.resumes).put("resumedEventsClients", checks.resumedEvents)
+          .put("resumedEventsServer", server.resumed())
+          .put("serverLinksLost", server.linksLost())
+          .put("sessionsLost", checks.sessionsLost)
+          .put("messagesResent", checks.messagesResent)
           .put("disconnects", tally.disconnects.sum())
           .put("disconnectCauses", tally.disconnectCauses())
           .put("messagesInClients", checks.messagesIn)
@@ -273,6 +326,13 @@ class SoakIT {
       }
       server.close();
     }
+  }
+
+  /** Where a run's summary goes: {@code ftcp.soak.summary}, with the mode in the name. */
+  private static Path summaryFile(Mode mode) {
+    String plain = System.getProperty("ftcp.soak.summary", "target/soak-summary.json");
+    return Path.of(mode == Mode.PLAIN ? plain : plain.replaceFirst("(\\.json)?$", "-" + mode
+        + "$1"));
   }
 
   /** Waits (bounded) until {@code done} holds for every client; a violation names those late. */
@@ -294,9 +354,9 @@ class SoakIT {
    * after the run sees only what the run leaked.
    */
   private static void warmUp(SoakConfig config) throws Exception {
-    try (Listener l = Ftcp.listen("127.0.0.1:0", config.transport().server().build());
+    try (Listener l = Ftcp.listen("127.0.0.1:0", config.server().build());
          FaultProxy proxy = FaultProxy.to(l.address());
-         Conn client = Ftcp.dial(proxy.hostPort(), config.transport().client().build());
+         Conn client = Ftcp.dial(proxy.hostPort(), config.client().build());
          Conn server = l.accept(Duration.ofSeconds(10));
          Reader in = server.reader();
          Reader out = client.reader()) {

@@ -1,6 +1,7 @@
 package dev.ftcp.soak;
 
 import dev.ftcp.Conn;
+import dev.ftcp.ConnStateListener;
 import dev.ftcp.ConnectionClosedException;
 import dev.ftcp.Ftcp;
 import dev.ftcp.Listener;
@@ -13,8 +14,11 @@ import java.io.IOException;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Map;
+import java.util.Queue;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.FutureTask;
 import java.util.concurrent.TimeUnit;
@@ -38,6 +42,11 @@ import java.util.concurrent.atomic.LongAdder;
  * the last, since TCP loses nothing in the middle of a connection and the library never sends a
  * message twice or out of order.
  *
+ * <p>With resumable sessions a connection is its client's session, which goes on over every
+ * link the client redials: {@code accept()} returns it once, and its stream must be every seq in
+ * order, across the cuts. It must not end before the run closes it: its client never stays away
+ * for the resume timeout.
+ *
  * <p>Thread-safe.
  */
 final class SoakServer implements AutoCloseable {
@@ -58,13 +67,45 @@ final class SoakServer implements AutoCloseable {
   private final LongAdder echoed = new LongAdder();
   private final LongAdder echoesRefused = new LongAdder();
   private final LongAdder echoesDiscarded = new LongAdder();
+  private final LongAdder resumed = new LongAdder();
+  private final LongAdder linksLost = new LongAdder();
+  private final boolean resumable;
+  private volatile boolean closing;
+  /** Each server connection's state events, with when they came: told of one that carried none. */
+  private final Map<Conn, List<String>> events = new ConcurrentHashMap<>();
+  /** Server connections that carried no message, described: resumable mode allows none. */
+  private final Queue<String> empty = new ConcurrentLinkedQueue<>();
 
-  SoakServer(Options options, int clients, Violations violations) throws IOException {
+  SoakServer(Options.Builder options, int clients, Violations violations) throws IOException {
     this.violations = violations;
     for (int i = 0; i < clients; i++) {
       ranges.add(new ArrayList<>());
     }
-    this.listener = Ftcp.listen("127.0.0.1:0", options);
+    Options built = options.stateListener(new ConnStateListener() {
+      @Override
+      public void connected(Conn conn) {
+        event(conn, "connected from " + conn.remoteAddress());
+      }
+
+      @Override
+      public void resumed(Conn conn) {
+        resumed.increment();
+        event(conn, "resumed from " + conn.remoteAddress());
+      }
+
+      @Override
+      public void disconnected(Conn conn, Throwable cause) {
+        linksLost.increment();
+        event(conn, "disconnected (" + cause + ")");
+      }
+
+      @Override
+      public void closed(Conn conn) {
+        event(conn, "closed");
+      }
+    }).build();
+    this.resumable = built.resumable();
+    this.listener = Ftcp.listen("127.0.0.1:0", built);
     this.accepting = Threads.start("soak-server-accept", this::accept);
   }
 
@@ -75,7 +116,8 @@ final class SoakServer implements AutoCloseable {
   private Void accept() throws IOException {
     try {
       for (;;) {
-        Session s = new Session(accepted.incrementAndGet(), listener.accept());
+        Conn conn = listener.accept();
+        Session s = new Session(accepted.incrementAndGet(), conn); // counted once returned
         live.add(s);
         s.reading = Threads.start("soak-server-" + s.acceptIndex, s::read);
       }
@@ -115,6 +157,30 @@ final class SoakServer implements AutoCloseable {
     return echoesDiscarded.sum();
   }
 
+  private void event(Conn conn, String what) {
+    List<String> log = events.computeIfAbsent(conn, c -> new ArrayList<>());
+    synchronized (log) {
+      if (log.size() < 12) {
+        log.add(violations.elapsed() + " " + what);
+      }
+    }
+  }
+
+  /** Server connections that carried no message, each with its accept time and events. */
+  List<String> empty() {
+    return new ArrayList<>(empty);
+  }
+
+  /** Resumable sessions that went on over a new link (the server's {@code resumed} events). */
+  long resumed() {
+    return resumed.sum();
+  }
+
+  /** Links of server connections that broke ({@code disconnected} events). */
+  long linksLost() {
+    return linksLost.sum();
+  }
+
   /** A client's connections that carried anything, in the order accept() returned them. */
   List<Range> ranges(int client) {
     List<Range> r;
@@ -132,6 +198,7 @@ final class SoakServer implements AutoCloseable {
   @Override
   public void close() {
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+    closing = true;
     listener.close();
     await(accepting, "the accepting thread", deadline);
     for (Session s : live) {
@@ -160,6 +227,7 @@ final class SoakServer implements AutoCloseable {
   private final class Session {
     final long acceptIndex;
     final Conn conn;
+    final String acceptedAt = violations.elapsed();
     volatile FutureTask<Void> reading;
 
     Session(long acceptIndex, Conn conn) {
@@ -179,6 +247,10 @@ final class SoakServer implements AutoCloseable {
           try {
             m = r.read();
           } catch (ConnectionClosedException end) {
+            if (resumable && !closing) {
+              violations.add(Kind.SESSION_ENDED_EARLY, Math.max(client, 0), "server connection "
+                  + acceptIndex + " (seqs " + first + ".." + last + "): " + end);
+            }
             return null; // the link broke (the client redials), or the run is over
           }
           received.increment();
@@ -196,8 +268,9 @@ final class SoakServer implements AutoCloseable {
             continue;
           } else if (p.seq() != last + 1) {
             violations.add(p.seq() <= last ? Kind.DUPLICATE_OR_REORDER_CLIENT_TO_SERVER
-                : Kind.LOSS_INSIDE_CONNECTION_CLIENT_TO_SERVER, "client " + client
-                + " connection " + acceptIndex + ": seq " + p.seq() + " after " + last);
+                : resumable ? Kind.LOST_IN_SESSION_CLIENT_TO_SERVER
+                : Kind.LOSS_INSIDE_CONNECTION_CLIENT_TO_SERVER, client,
+                "server connection " + acceptIndex + ": seq " + p.seq() + " after " + last);
           }
           if (m.id() != p.seq() || m.repId() != 0) {
             violations.add(Kind.WRONG_ID, "client " + client + " seq "
@@ -223,6 +296,14 @@ final class SoakServer implements AutoCloseable {
           }
         }
         conn.close();
+        if (client < 0) {
+          List<String> log = events.getOrDefault(conn, List.of());
+          synchronized (log) {
+            empty.add("server connection " + acceptIndex + " accepted at " + acceptedAt
+                + " carried no message, " + conn.stats() + ", events " + log);
+          }
+        }
+        events.remove(conn);
         echoesDiscarded.add(conn.stats().messagesDiscarded());
         live.remove(this);
       }

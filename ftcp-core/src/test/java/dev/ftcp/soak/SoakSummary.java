@@ -31,30 +31,38 @@ final class SoakSummary {
 
   /** The line for the log. */
   String line() {
+    boolean resumable = "resumable".equals(fields.get("mode"));
     return String.format(Locale.ROOT,
-        "SOAK %s: %d clients x %d readers via %d fault proxies, %s, %s of faults (%s in all),"
-            + " seed %d | client->server: %,d messages written (%,d one-way, %,d requests),"
-            + " %,d received, %,d lost in cut windows (before %,d of %,d server connections, at"
-            + " most %,d in one) | server->client: %,d echoes received by every reader (%,d reader"
-            + " deliveries), %,d lost with the server connection that broke | requests: %,d"
-            + " replied, %,d timed out"
-            + " (%,d late reply, %,d request lost in a cut, %,d reply lost in a cut) |"
-            + " faults: %,d cuts (%,d RESET, %,d FIN, %,d outages) breaking %,d links, %,d delay"
-            + " and %,d fragment phases | %,d redials | duplicates or reorders %d, losses"
-            + " outside a cut window %d, other violations %d | threads %+d, fds %+d, sockets"
-            + " %+d, heap %+.1f MiB after GC; Netty leaks %d",
-        fields.get("result"), number("clients"), number("readersPerClient"), number("proxies"),
-        fields.get("transport"), fields.get("faultTime"), fields.get("totalTime"),
-        number("seed"), number("messagesWritten"), number("oneWay"), number("requests"),
-        number("receivedByServer"), number("lostInCutWindowsClientToServer"),
+        "SOAK %s (%s): %d clients x %d readers via %d fault proxies, %s, %s of faults (%s in"
+            + " all), seed %d | client->server: %,d messages written (%,d one-way, %,d"
+            + " requests), %,d received, %,d lost in cut windows (%,d of them one-way; before"
+            + " %,d of %,d server connections, at most %,d in one) | server->client: %,d echoes"
+            + " received by every reader (%,d reader deliveries), %,d lost with the server"
+            + " connection that broke | requests: %,d replied, %,d timed out (%,d late reply,"
+            + " %,d request lost in a cut, %,d reply lost in a cut) | faults: %,d cuts (%,d"
+            + " RESET, %,d FIN, %,d outages) breaking %,d links, %,d delay and %,d fragment"
+            + " phases | %,d redials, %,d resumes%s | duplicates or reorders %d, %s %d, other"
+            + " violations %d | threads %+d, fds %+d, sockets %+d, heap %+.1f MiB after GC;"
+            + " Netty leaks %d",
+        fields.get("result"), fields.get("mode"), number("clients"), number("readersPerClient"),
+        number("proxies"), fields.get("transport"), fields.get("faultTime"),
+        fields.get("totalTime"), number("seed"), number("messagesWritten"), number("oneWay"),
+        number("requests"), number("receivedByServer"),
+        number("lostInCutWindowsClientToServer"), number("oneWayLostClientToServer"),
         number("reconnectionsWithLoss"), number("serverConnections"),
         number("mostLostInOneCut"), number("echoesReceived"), number("readerDeliveries"),
         number("lostWithBrokenServerConnections"), number("replies"), number("timeouts"),
         number("timeoutsLateReply"), number("timeoutsRequestLostInCut"),
         number("timeoutsReplyLostInCut"), number("cuts"), number("cutsReset"),
         number("cutsFin"), number("outages"), number("linksCut"), number("delayPhases"),
-        number("fragmentPhases"), number("redials"), number("duplicatesOrReorders"),
-        number("lossesOutsideCutWindows"),
+        number("fragmentPhases"), number("redials"), number("resumes"),
+        resumable ? String.format(Locale.ROOT, " (%,d on the server; %,d sessions lost, %,d"
+            + " server connections accepted, %,d messages sent again; resume timeout %s)",
+            number("resumedEventsServer"), number("sessionsLost"),
+            number("serverConnectionsAccepted"), number("messagesResent"),
+            fields.get("resumeTimeout")) : "",
+        number("duplicatesOrReorders"),
+        resumable ? "losses" : "losses outside a cut window", number("lossesNotAllowed"),
         number("otherViolations"), number("threadsDelta"), number("fdsDelta"),
         number("socketsDelta"), number("heapDeltaBytes") / (1024.0 * 1024.0),
         number("nettyLeaks"));

@@ -14,6 +14,8 @@ final class Tally {
   final LongAdder timeouts = new LongAdder();
   final LongAdder disconnects = new LongAdder();
   final LongAdder redialed = new LongAdder();
+  final LongAdder resumed = new LongAdder();
+  final LongAdder sessionsLost = new LongAdder();
   private final Map<String, LongAdder> disconnectCauses = new ConcurrentHashMap<>();
 
   /** Counts a disconnect by its cause, digits left out so that ports do not split the count. */

@@ -5,6 +5,7 @@ import java.util.Map;
 import java.util.Queue;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicLongArray;
+import java.util.function.IntFunction;
 
 /**
  * Broken invariants, found on any thread while the soak runs or in the checks at its end:
@@ -14,8 +15,11 @@ import java.util.concurrent.atomic.AtomicLongArray;
 final class Violations {
   private static final int DETAILS_PER_KIND = 5;
 
-  /** What the summary counts a violation as. */
-  enum Category { DUPLICATE_OR_REORDER, LOSS_OUTSIDE_A_CUT_WINDOW, OTHER }
+  /**
+   * What the summary counts a violation as. A loss is one the guarantee does not allow: in
+   * plain mode, outside the window of a cut; with resumable sessions, any.
+   */
+  enum Category { DUPLICATE_OR_REORDER, LOSS, OTHER }
 
   /** Every invariant the soak checks, by what breaking it looks like. */
   enum Kind {
@@ -26,12 +30,21 @@ final class Violations {
     DUPLICATE_OR_REORDER_SERVER_TO_CLIENT("duplicate or reorder (server to client)",
         Category.DUPLICATE_OR_REORDER),
     LOSS_INSIDE_CONNECTION_CLIENT_TO_SERVER("loss inside one connection (client to server)",
-        Category.LOSS_OUTSIDE_A_CUT_WINDOW),
+        Category.LOSS),
     LOSS_INSIDE_CONNECTION_SERVER_TO_CLIENT("loss inside one connection (server to client)",
-        Category.LOSS_OUTSIDE_A_CUT_WINDOW),
-    LOST_AFTER_LAST_CUT("lost after the last cut", Category.LOSS_OUTSIDE_A_CUT_WINDOW),
+        Category.LOSS),
+    LOST_AFTER_LAST_CUT("lost after the last cut", Category.LOSS),
     ECHO_MISSING_ON_INTACT_CONNECTION("echo missing on a connection that never broke",
-        Category.LOSS_OUTSIDE_A_CUT_WINDOW),
+        Category.LOSS),
+    LOST_IN_SESSION_CLIENT_TO_SERVER("loss in a resumable session (client to server)",
+        Category.LOSS),
+    LOST_IN_SESSION_SERVER_TO_CLIENT("loss in a resumable session (server to client)",
+        Category.LOSS),
+    REQUEST_UNANSWERED_IN_SESSION("request timed out and its reply never came (resumable"
+        + " session)", Category.LOSS),
+    SESSION_LOST("resumable session lost (a new one began)", Category.OTHER),
+    SESSION_ACCEPTED_AGAIN("a client's session accepted more than once", Category.OTHER),
+    SESSION_ENDED_EARLY("server session ended while its client still had it", Category.OTHER),
     ECHO_WITHOUT_RECEIPT("echo of a message the server never received", Category.OTHER),
     CORRUPT_AT_SERVER("corrupt message at the server", Category.OTHER),
     CORRUPT_AT_CLIENT("corrupt message at a client", Category.OTHER),
@@ -62,11 +75,36 @@ final class Violations {
 
   private final AtomicLongArray counts = new AtomicLongArray(Kind.values().length);
   private final Queue<String> details = new ConcurrentLinkedQueue<>();
+  private final long origin = System.nanoTime();
+  private volatile IntFunction<String> context = c -> "";
 
   void add(Kind kind, String detail) {
     if (counts.incrementAndGet(kind.ordinal()) <= DETAILS_PER_KIND) {
       details.add(kind.description + ": " + detail);
     }
+  }
+
+  /**
+   * As {@link #add(Kind, String)}, for something that happened to client {@code client}: the
+   * detail says when, and ends with what the client and its proxy went through just before
+   * ({@link #context}).
+   */
+  void add(Kind kind, int client, String detail) {
+    if (counts.incrementAndGet(kind.ordinal()) <= DETAILS_PER_KIND) {
+      details.add(kind.description + ": at " + elapsed() + ", client " + client + ": " + detail
+          + context.apply(client));
+    }
+  }
+
+  /** What a client-specific violation adds to its detail: the client's recent history. */
+  void context(IntFunction<String> context) {
+    this.context = context;
+  }
+
+  /** Time since the run began, as "12.345s", for logs of events. */
+  String elapsed() {
+    long ms = (System.nanoTime() - origin) / 1_000_000;
+    return ms / 1000 + "." + String.format(java.util.Locale.ROOT, "%03d", ms % 1000) + "s";
   }
 
   long total() {
