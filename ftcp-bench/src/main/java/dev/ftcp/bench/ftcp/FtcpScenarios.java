@@ -38,6 +38,8 @@ import java.util.concurrent.atomic.LongAdder;
  */
 public final class FtcpScenarios {
   static final Duration REQUEST_TIMEOUT = Duration.ofSeconds(10);
+  /** Round trips per second rr-vthreads has room to record. */
+  private static final long VTHREAD_SAMPLES_PER_SEC = 2_000_000;
 
   private FtcpScenarios() {}
 
@@ -150,7 +152,9 @@ public final class FtcpScenarios {
         Thread echo = echo(server);
         byte[] payload = spec.payload();
         LongAdder replies = new LongAdder();
-        LatencyRecorder latencies = new LatencyRecorder(Measure.latencyCapacity(spec));
+        // Every round trip is recorded, from all the threads: room for 2 M a second.
+        LatencyRecorder latencies =
+            new LatencyRecorder(Measure.latencyCapacity(spec, VTHREAD_SAMPLES_PER_SEC));
         AtomicReference<Throwable> failure = new AtomicReference<>();
         for (int i = 0; i < spec.outstanding(); i++) {
           requesters.execute(() -> requestLoop(client, payload, latencies, replies, failure));
