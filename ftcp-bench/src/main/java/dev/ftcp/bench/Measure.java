@@ -53,7 +53,14 @@ public final class Measure {
 
   /** Room for every latency sample a window can produce at up to 200,000 per second. */
   public static int latencyCapacity(RunSpec spec) {
-    long perSecond = 200_000;
+    return latencyCapacity(spec, 200_000);
+  }
+
+  /**
+   * Room for every latency sample a window can produce at up to {@code perSecond}: for
+   * workloads that record many requests in flight at once.
+   */
+  public static int latencyCapacity(RunSpec spec, long perSecond) {
     return (int) Math.min(50_000_000L, Math.max(100_000L,
         spec.duration().toMillis() * perSecond / 1000));
   }

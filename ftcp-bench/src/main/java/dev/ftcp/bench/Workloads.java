@@ -15,6 +15,8 @@ import java.util.List;
 public final class Workloads {
   private static final int SMALL = 64;
   private static final int KIB = 1024;
+  /** Requesting virtual threads of rr-vthreads, each with one request in flight. */
+  private static final int VTHREADS = 1000;
 
   private Workloads() {}
 
@@ -66,6 +68,13 @@ public final class Workloads {
             new Contender("raw Netty, pieces of 32 (limit)", "netty-pieces",
                 NettyRequestReply.pieces(32)),
             new Contender("JeroMQ DEALER/ROUTER", "jeromq-dealer-router", Zmq.dealerRouter()))));
+    all.add(new Workload("rr-vthreads",
+        "request/reply, " + VTHREADS + " virtual threads with 1 blocking request each, "
+            + "1 connection, 64 B (JDK 21+)",
+        List.of(Metric.REQS_PER_SEC, Metric.P50_MICROS, Metric.P99_MICROS, Metric.P999_MICROS,
+            Metric.CPU_PER_OP),
+        spec(SMALL, false, 1, VTHREADS),
+        List.of(ftcp(FtcpScenarios.requestReplyVirtualThreads(FtcpConfig.DEFAULTS)))));
     int fanIn = config.fanInConnections();
     all.add(new Workload("fanin", "fan-in, " + fanIn + " connections to 1 listener, 64 B",
         List.of(Metric.MSGS_PER_SEC, Metric.CPU_PER_OP, Metric.CONNECTIONS),

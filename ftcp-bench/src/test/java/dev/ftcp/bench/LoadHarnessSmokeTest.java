@@ -51,6 +51,14 @@ class LoadHarnessSmokeTest {
         }
       }
     }
+    // rr-vthreads runs where the JVM has virtual threads, and says it was skipped elsewhere.
+    if (Runtime.version().feature() >= 21) {
+      assertThat(table).containsPattern("rr-vthreads +req/s +ftcp +\\d");
+      assertThat(table).doesNotContain("rr-vthreads / ftcp: skipped");
+    } else {
+      assertThat(table).contains("rr-vthreads / ftcp: skipped: needs virtual threads");
+      assertThat(report).contains("\"note\": \"skipped: needs virtual threads");
+    }
     assertThat(table).contains("ftcp ÷ baseline").contains(Metric.CPU_PER_OP.label());
     assertThat(report).contains("\"" + Metric.CPU_PER_OP.jsonName() + "\"");
     assertThat(table).doesNotContain("FAILED");

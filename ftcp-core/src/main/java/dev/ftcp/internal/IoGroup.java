@@ -16,6 +16,8 @@ import io.netty.util.HashedWheelTimer;
 import io.netty.util.Timeout;
 import io.netty.util.TimerTask;
 import io.netty.util.concurrent.FastThreadLocalThread;
+import io.netty.util.concurrent.Future;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ForkJoinPool;
 import java.util.concurrent.ForkJoinWorkerThread;
@@ -186,6 +188,26 @@ public final class IoGroup {
   /** True on one of ftcp's I/O threads. */
   public static boolean onIoThread() {
     return Thread.currentThread() instanceof IoThread;
+  }
+
+  /**
+   * Waits for a Netty future without Netty's own wait, which is {@code Object.wait} inside a
+   * {@code synchronized} block: on JDK 21 to 23 that pins a virtual thread to its carrier. Here
+   * the caller parks on a {@link CompletableFuture} instead, and a virtual thread unmounts.
+   * Uninterruptible, as {@code awaitUninterruptibly}: an interrupt is kept, not thrown. On an
+   * event loop it defers to Netty's wait, which refuses to deadlock its own loop.
+   */
+  public static void awaitUninterruptibly(Future<?> f) {
+    if (f.isDone()) {
+      return;
+    }
+    if (onIoThread()) {
+      f.awaitUninterruptibly();
+      return;
+    }
+    CompletableFuture<Void> done = new CompletableFuture<>();
+    f.addListener(x -> done.complete(null));
+    done.join();
   }
 
   /**

@@ -14,9 +14,12 @@ import dev.ftcp.bench.Metric;
 import dev.ftcp.bench.Result;
 import dev.ftcp.bench.Scenario;
 import dev.ftcp.bench.Tls;
+import dev.ftcp.bench.VirtualThreads;
 import java.io.IOException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.TimeUnit;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -35,6 +38,8 @@ import java.util.concurrent.atomic.LongAdder;
  */
 public final class FtcpScenarios {
   static final Duration REQUEST_TIMEOUT = Duration.ofSeconds(10);
+  /** Round trips per second rr-vthreads has room to record. */
+  private static final long VTHREAD_SAMPLES_PER_SEC = 2_000_000;
 
   private FtcpScenarios() {}
 
@@ -125,6 +130,51 @@ public final class FtcpScenarios {
           echo.join(5_000);
         }
         return latencies == null ? result : latencies.percentilesInto(result);
+      }
+    };
+  }
+
+  /**
+   * Request/reply from virtual threads on one connection, both ends in {@code config}:
+   * {@code spec.outstanding()} virtual threads each call {@code request} in a loop, so that many
+   * blocking requests are in flight at once; each round trip is recorded. The server is the same
+   * echo thread as the other request/reply workloads. Where the JVM has no virtual threads
+   * (before JDK 21) it runs nothing and says so in its result's note.
+   */
+  public static Scenario requestReplyVirtualThreads(FtcpConfig config) {
+    return spec -> {
+      ExecutorService requesters = VirtualThreads.perTaskExecutor();
+      if (requesters == null) {
+        return new Result().note(VirtualThreads.unavailable());
+      }
+      try (Listener l = Ftcp.listen("127.0.0.1:0", options(spec.tls(), true, config));
+          Conn client = dial(l, spec.tls(), config);
+          Conn server = l.accept(Duration.ofSeconds(10))) {
+        Thread echo = echo(server);
+        byte[] payload = spec.payload();
+        LongAdder replies = new LongAdder();
+        // Every round trip is recorded, from all the threads: room for 2 M a second.
+        LatencyRecorder latencies =
+            new LatencyRecorder(Measure.latencyCapacity(spec, VTHREAD_SAMPLES_PER_SEC));
+        AtomicReference<Throwable> failure = new AtomicReference<>();
+        for (int i = 0; i < spec.outstanding(); i++) {
+          requesters.execute(() -> requestLoop(client, payload, latencies, replies, failure));
+        }
+        Result result;
+        try {
+          result = Measure.latencyWindow(spec, latencies, replies::sum);
+        } finally {
+          client.close();
+          server.close();
+          requesters.shutdown();
+          requesters.awaitTermination(5, TimeUnit.SECONDS);
+          echo.join(5_000);
+        }
+        Throwable failed = failure.get();
+        if (failed != null) {
+          throw new IllegalStateException("a requesting virtual thread failed", failed);
+        }
+        return latencies.percentilesInto(result);
       }
     };
   }
@@ -359,6 +409,25 @@ public final class FtcpScenarios {
       // the end of the run
     } catch (IOException e) {
       throw new IllegalStateException(e);
+    }
+  }
+
+  /** One of many requesting threads: counts on a shared adder, keeps its first failure. */
+  private static void requestLoop(Conn client, byte[] payload, LatencyRecorder latencies,
+      LongAdder replies, AtomicReference<Throwable> failure) {
+    try {
+      while (true) {
+        long t0 = System.nanoTime();
+        client.request(Message.of(payload), REQUEST_TIMEOUT);
+        latencies.record(System.nanoTime() - t0);
+        replies.increment();
+      }
+    } catch (ConnectionClosedException e) {
+      // the end of the run
+    } catch (IOException | RuntimeException e) {
+      if (client.isOpen()) {
+        failure.compareAndSet(null, e);
+      }
     }
   }
 

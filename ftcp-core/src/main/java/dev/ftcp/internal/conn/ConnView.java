@@ -1,6 +1,7 @@
 package dev.ftcp.internal.conn;
 
 import dev.ftcp.ConnectionClosedException;
+import dev.ftcp.internal.IoGroup;
 import dev.ftcp.internal.conn.read.ReadHost;
 import dev.ftcp.internal.conn.write.WriteHost;
 import io.netty.channel.Channel;
@@ -82,7 +83,7 @@ final class ConnView implements WriteHost, ReadHost {
   @Override
   public boolean runOnLoopAndWait(Runnable task) {
     try {
-      loop.submit(task).awaitUninterruptibly();
+      IoGroup.awaitUninterruptibly(loop.submit(task));
       return true;
     } catch (RejectedExecutionException e) {
       return false;

@@ -71,7 +71,8 @@ final class RealListener implements Listener, ServerHandshake.Sessions {
             onChild(ch);
           }
         });
-    ChannelFuture bound = b.bind(address).awaitUninterruptibly();
+    ChannelFuture bound = b.bind(address);
+    IoGroup.awaitUninterruptibly(bound);
     if (!bound.isSuccess()) {
       Throwable t = bound.cause();
       if (t instanceof IOException) {
@@ -330,7 +331,7 @@ final class RealListener implements Listener, ServerHandshake.Sessions {
     }
     // The socket first: a client whose connection is closed below redials at once, and must
     // be refused, not let into the kernel's accept queue of a socket about to close.
-    serverChannel.close().awaitUninterruptibly();
+    IoGroup.awaitUninterruptibly(serverChannel.close());
     closed.set(true);
     acceptors.wakeAll();
     failAsync();
