@@ -238,21 +238,18 @@ class SoakIT {
       // Settled, all connections still open, nothing queued: what they hold for good, plus
       // this test's records. Compared between short and long runs, it shows growth with time.
       long heapSettled = Resources.take().heapUsed();
+      server.clientsClosing();
       clients.forEach(SoakClient::close);
       awaitAll(clients, SoakClient::readerDone, "blocking readers ended after close",
           Duration.ofSeconds(30), violations);
-      // Each server connection ends when its client closes; then what it received is recorded.
-      // A resumable session outlives its link for the resume timeout, waiting for its client:
-      // closing the server ends those (every client has its final reply, so each server
-      // connection has received all its client wrote).
-      if (!config.resumable()) {
-        try {
-          await("every server connection ended").atMost(Duration.ofSeconds(60))
-              .pollInterval(Duration.ofMillis(100)).until(() -> server.live() == 0);
-        } catch (ConditionTimeoutException e) {
-          violations.add(Kind.HANG, server.live() + " server connections still open 60 s after"
-              + " their clients closed");
-        }
+      // Each server connection ends when its client closes (a resumable client says BYE, so its
+      // session ends then too); then what it received is recorded.
+      try {
+        await("every server connection ended").atMost(Duration.ofSeconds(60))
+            .pollInterval(Duration.ofMillis(100)).until(() -> server.live() == 0);
+      } catch (ConditionTimeoutException e) {
+        violations.add(Kind.HANG, server.live() + " server connections still open 60 s after"
+            + " their clients closed");
       }
       server.close();
 

@@ -71,6 +71,7 @@ final class SoakServer implements AutoCloseable {
   private final LongAdder linksLost = new LongAdder();
   private final boolean resumable;
   private volatile boolean closing;
+  private volatile boolean clientsClosing; // the run is over: clients close their sessions
   /** Each server connection's state events, with when they came: told of one that carried none. */
   private final Map<Conn, List<String>> events = new ConcurrentHashMap<>();
   /** Server connections that carried no message, described: resumable mode allows none. */
@@ -191,6 +192,11 @@ final class SoakServer implements AutoCloseable {
     return r;
   }
 
+  /** The run is over and the clients close: a session their close ends is not a violation. */
+  void clientsClosing() {
+    clientsClosing = true;
+  }
+
   /**
    * Stops listening, closes the connections still open and waits (bounded) for their threads,
    * which record what their connection received as they end.
@@ -247,7 +253,7 @@ final class SoakServer implements AutoCloseable {
           try {
             m = r.read();
           } catch (ConnectionClosedException end) {
-            if (resumable && !closing) {
+            if (resumable && !closing && !clientsClosing) {
               violations.add(Kind.SESSION_ENDED_EARLY, Math.max(client, 0), "server connection "
                   + acceptIndex + " (seqs " + first + ".." + last + "): " + end);
             }
