@@ -1,5 +1,6 @@
 package dev.ftcp.internal.conn;
 
+import dev.ftcp.testing.NettyLeakCheck;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.ftcp.FtcpTimeoutException;
@@ -17,6 +18,7 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.Timeout;
 
 /**
@@ -26,6 +28,8 @@ import org.junit.jupiter.api.Timeout;
  */
 @Timeout(10)
 class ConnPipelineTimeoutTest {
+  @RegisterExtension static final NettyLeakCheck LEAKS = new NettyLeakCheck();
+
   private static final InetSocketAddress PEER = InetSocketAddress.createUnresolved("peer", 1);
   private static final Duration IDLE = Duration.ofSeconds(2);
 

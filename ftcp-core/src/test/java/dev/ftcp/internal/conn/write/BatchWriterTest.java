@@ -1,5 +1,6 @@
 package dev.ftcp.internal.conn.write;
 
+import dev.ftcp.testing.NettyLeakCheck;
 import dev.ftcp.internal.conn.FakeHost;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -23,6 +24,7 @@ import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.Timeout;
 
 /**
@@ -32,6 +34,8 @@ import org.junit.jupiter.api.Timeout;
  */
 @Timeout(10)
 class BatchWriterTest {
+  @RegisterExtension static final NettyLeakCheck LEAKS = new NettyLeakCheck();
+
   private static final int PREFIX = FrameCodec.prefixLength(false);
   private static final int KB_FRAME = FrameCodec.frameSize(1000, PREFIX); // 1,018 bytes
 
@@ -199,8 +203,10 @@ class BatchWriterTest {
     write(1, 40_000);
     write(1, 10);
     host.runLoop();
-    assertThat(batchSizes(written(ch))).containsExactly(FrameCodec.frameSize(10, PREFIX),
+    List<ByteBuf> batches = written(ch);
+    assertThat(batchSizes(batches)).containsExactly(FrameCodec.frameSize(10, PREFIX),
         FrameCodec.frameSize(40_000, PREFIX), FrameCodec.frameSize(10, PREFIX));
+    batches.forEach(ByteBuf::release);
   }
 
   @Test
