@@ -61,6 +61,7 @@ class AcceptAsyncTest {
       CompletableFuture<Conn> second = l.acceptAsync();
       first.cancel(false);
       try (Conn client = Ftcp.dial(address(l)); Conn server = second.get(WITHIN_S, TimeUnit.SECONDS)) {
+        assertThat(client.isOpen()).isTrue();
         assertThat(server.isOpen()).isTrue();
         assertThatThrownBy(() -> l.accept(Duration.ofMillis(100)))
             .isInstanceOf(FtcpTimeoutException.class);

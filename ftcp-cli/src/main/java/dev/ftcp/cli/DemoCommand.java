@@ -146,6 +146,7 @@ final class DemoCommand implements Callable<Integer> {
    * cuts the link under them, each writes more while it is down, then the link heals: each side
    * must read every number once, in order, and nothing after.
    */
+  @SuppressWarnings("try") // the link is closed early on purpose, in the middle of the story
   private void resumableSession() throws Exception {
     story.part("5. A resumable session: the link is cut while both sides write");
     SessionWatcher clientEvents = new SessionWatcher();

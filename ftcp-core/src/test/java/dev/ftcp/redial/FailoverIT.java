@@ -34,6 +34,7 @@ class FailoverIT {
   }
 
   @Test
+  @SuppressWarnings("try") // servers go away in the middle of the test, on purpose
   void theClientMovesOnToTheNextServerAndLosesNothingItQueued() throws Exception {
     int a = freePort();
     int b = freePort();

@@ -185,6 +185,7 @@ class ResumableSessionIT {
   }
 
   @Test
+  @SuppressWarnings("try") // closing the client is what the test is about
   void aClientThatClosesEndsItsSessionOnTheServerAtOnce() throws Exception {
     Events serverEvents = new Events();
     try (Listener l = Ftcp.listen("127.0.0.1:0", resumable().stateListener(serverEvents)

@@ -100,6 +100,7 @@ public final class FtcpScenarios {
    * thread calls {@code request} in a loop and each round trip is recorded; with more,
    * {@code requestAsync} keeps that many in flight and completions are counted.
    */
+  @SuppressWarnings("try") // client and server are closed early on purpose: that ends the echo thread
   public static Scenario requestReply(FtcpConfig config) {
     return spec -> {
       try (Listener l = Ftcp.listen("127.0.0.1:0", options(spec.tls(), true, config));
@@ -141,6 +142,7 @@ public final class FtcpScenarios {
    * echo thread as the other request/reply workloads. Where the JVM has no virtual threads
    * (before JDK 21) it runs nothing and says so in its result's note.
    */
+  @SuppressWarnings("try") // client and server are closed early on purpose: that ends the echo thread
   public static Scenario requestReplyVirtualThreads(FtcpConfig config) {
     return spec -> {
       ExecutorService requesters = VirtualThreads.perTaskExecutor();
@@ -186,6 +188,7 @@ public final class FtcpScenarios {
    * chains of {@code requestAsync}, each reply sending the next request from its callback. With
    * one outstanding, each round trip is recorded.
    */
+  @SuppressWarnings("try") // client and server are closed early on purpose: that ends the echo thread
   public static Scenario requestReplyDirect() {
     return spec -> {
       try (Listener l = Ftcp.listen("127.0.0.1:0", options(spec.tls(), true, FtcpConfig.DIRECT));

@@ -51,7 +51,7 @@ class WriteRingTest {
       consumed++;
       assertThat(ring.size()).isBetween(0, depth);
     }
-    CompletableFuture.allOf(running.toArray(new CompletableFuture[0])).get();
+    CompletableFuture.allOf(running.toArray(new CompletableFuture<?>[0])).get();
     assertThat(next).containsOnly(perProducer);
     assertThat(ring.peek()).isNull();
     assertThat(ring.size()).isZero();
