@@ -61,6 +61,15 @@ public interface Listener extends AutoCloseable {
   InetSocketAddress address();
 
   /**
+   * Connections this listener holds open now: accepted or waiting to be, and, with resumable
+   * sessions, sessions waiting for their client to come back; what {@code maxConnections}
+   * bounds. Does not block.
+   *
+   * @return the count now
+   */
+  int openConnections();
+
+  /**
    * Connections refused because {@code maxConnections} were already open. Does not block.
    *
    * @return the count since the listener opened

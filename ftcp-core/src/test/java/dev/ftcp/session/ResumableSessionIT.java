@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import dev.ftcp.Conn;
-import dev.ftcp.ConnStateListener;
 import dev.ftcp.Ftcp;
 import dev.ftcp.FtcpException;
 import dev.ftcp.FtcpTimeoutException;
@@ -16,14 +15,12 @@ import dev.ftcp.Reader;
 import dev.ftcp.testing.FaultProxy;
 import dev.ftcp.testing.FaultProxy.Cut;
 import dev.ftcp.testing.FaultProxy.Refusal;
+import dev.ftcp.testing.ConnEvents;
 import dev.ftcp.testing.NettyLeakCheck;
 import java.nio.ByteBuffer;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Random;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -94,10 +91,10 @@ class ResumableSessionIT {
   void nothingIsLostDuplicatedOrReorderedInEitherDirectionAcrossCutsAndRefusals()
       throws Exception {
     int n = 200_000;
-    Events serverEvents = new Events();
+    ConnEvents serverEvents = new ConnEvents();
     try (Listener l = Ftcp.listen("127.0.0.1:0", resumable().stateListener(serverEvents).build());
         FaultProxy proxy = FaultProxy.to(l.address())) {
-      Events clientEvents = new Events();
+      ConnEvents clientEvents = new ConnEvents();
       try (Conn c = Ftcp.dial(proxy.hostPort(), resumable().stateListener(clientEvents).build());
           Conn s = l.accept(WITHIN);
           Reader atServer = s.reader();
@@ -162,8 +159,8 @@ class ResumableSessionIT {
   @Test
   void anExpiredSessionFailsOnTheServerAndTheClientSendsAgainWhatWasNotAcknowledged()
       throws Exception {
-    Events serverEvents = new Events();
-    Events clientEvents = new Events();
+    ConnEvents serverEvents = new ConnEvents();
+    ConnEvents clientEvents = new ConnEvents();
     try (Listener l = Ftcp.listen("127.0.0.1:0", resumable().stateListener(serverEvents)
             .resumeTimeout(Duration.ofMillis(200)).build());
         FaultProxy proxy = FaultProxy.to(l.address());
@@ -187,7 +184,7 @@ class ResumableSessionIT {
   @Test
   @SuppressWarnings("try") // closing the client is what the test is about
   void aClientThatClosesEndsItsSessionOnTheServerAtOnce() throws Exception {
-    Events serverEvents = new Events();
+    ConnEvents serverEvents = new ConnEvents();
     try (Listener l = Ftcp.listen("127.0.0.1:0", resumable().stateListener(serverEvents)
             .resumeTimeout(Duration.ofMinutes(5)).build());
         Conn c = Ftcp.dial("127.0.0.1:" + l.address().getPort(), resumable().build());
@@ -216,7 +213,7 @@ class ResumableSessionIT {
 
   @Test
   void aResumableServerClosesAClientThatIsNot() throws Exception {
-    Events clientEvents = new Events();
+    ConnEvents clientEvents = new ConnEvents();
     try (Listener l = Ftcp.listen("127.0.0.1:0", resumable().build());
         Conn c = Ftcp.dial("127.0.0.1:" + l.address().getPort(),
             Options.builder().stateListener(clientEvents).build())) {
@@ -224,73 +221,6 @@ class ResumableSessionIT {
       await().atMost(WITHIN).until(() -> clientEvents.count("disconnected") >= 1);
       assertThatThrownBy(() -> l.accept(Duration.ofMillis(200)))
           .isInstanceOf(FtcpTimeoutException.class);
-    }
-  }
-
-  /** Records each connection's state events by name. */
-  static final class Events implements ConnStateListener {
-    private final List<Object[]> all = new CopyOnWriteArrayList<>();
-
-    @Override
-    public String toString() {
-      StringBuilder b = new StringBuilder("[");
-      for (Object[] e : all) {
-        b.append(b.length() > 1 ? ", " : "").append(e[1]);
-      }
-      return b.append(']').toString();
-    }
-
-    List<String> of(Conn conn) {
-      List<String> out = new ArrayList<>();
-      for (Object[] e : all) {
-        if (e[0] == conn) {
-          out.add((String) e[1]);
-        }
-      }
-      return out;
-    }
-
-    long count(String what) {
-      return all.stream().filter(e -> e[1].equals(what)).count();
-    }
-
-    private void add(Conn c, String what) {
-      all.add(new Object[] {c, what});
-    }
-
-    @Override
-    public void connected(Conn conn) {
-      add(conn, "connected");
-    }
-
-    @Override
-    public void disconnected(Conn conn, Throwable cause) {
-      add(conn, "disconnected");
-    }
-
-    @Override
-    public void redialed(Conn conn, int attempts) {
-      add(conn, "redialed");
-    }
-
-    @Override
-    public void resumed(Conn conn) {
-      add(conn, "resumed");
-    }
-
-    @Override
-    public void sessionLost(Conn conn, long resent) {
-      add(conn, "sessionLost");
-    }
-
-    @Override
-    public void gaveUp(Conn conn, Throwable lastError) {
-      add(conn, "gaveUp");
-    }
-
-    @Override
-    public void closed(Conn conn) {
-      add(conn, "closed");
     }
   }
 }

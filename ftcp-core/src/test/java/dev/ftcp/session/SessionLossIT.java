@@ -12,6 +12,7 @@ import dev.ftcp.Reader;
 import dev.ftcp.TlsConfig;
 import dev.ftcp.internal.codec.FrameCodec;
 import dev.ftcp.internal.conn.session.Control;
+import dev.ftcp.testing.ConnEvents;
 import dev.ftcp.testing.FaultProxy;
 import dev.ftcp.testing.FaultProxy.Cut;
 import dev.ftcp.testing.NettyLeakCheck;
@@ -46,7 +47,7 @@ class SessionLossIT {
   @Test
   void aRestartedServerHasLostTheSessionAndTheClientSendsAgainWhatWasNotAcknowledged()
       throws Exception {
-    ResumableSessionIT.Events events = new ResumableSessionIT.Events();
+    ConnEvents events = new ConnEvents();
     Listener first = Ftcp.listen("127.0.0.1:0", resumable().build());
     int port = first.address().getPort();
     try (Conn c = Ftcp.dial("127.0.0.1:" + port, resumable().stateListener(events).build())) {
@@ -106,7 +107,7 @@ class SessionLossIT {
         .requireClientAuth(certs.caPem).build();
     TlsConfig client = TlsConfig.client().trustPem(certs.caPem)
         .keyPairPem(certs.client.certPem, certs.client.keyPem).build();
-    ResumableSessionIT.Events events = new ResumableSessionIT.Events();
+    ConnEvents events = new ConnEvents();
     try (Listener l = Ftcp.listen("127.0.0.1:0", resumable().tls(server).build());
         FaultProxy proxy = FaultProxy.to(l.address());
         Conn c = Ftcp.dial("localhost:" + proxy.address().getPort(),

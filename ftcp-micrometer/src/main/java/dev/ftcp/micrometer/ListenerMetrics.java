@@ -2,6 +2,7 @@ package dev.ftcp.micrometer;
 
 import dev.ftcp.Listener;
 import io.micrometer.core.instrument.FunctionCounter;
+import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Tags;
 import io.micrometer.core.instrument.binder.MeterBinder;
@@ -12,12 +13,10 @@ import java.util.List;
  *
  * <p>{@link #bindTo} registers {@code ftcp.connections.refused}, a function counter in
  * {@code connections} of the connections refused because {@code maxConnections} were open
- * ({@link Listener#refusedConnections()}), tagged {@code name} and {@code address} (the address
- * listened on, {@code host:port}).
- *
- * <p>The listener's open connections are not measured: the library does not count them for
- * the application. Bind each accepted connection with {@link FtcpMetrics#of(dev.ftcp.Conn,
- * String)} to measure its traffic.
+ * ({@link Listener#refusedConnections()}), and {@code ftcp.connections.open}, a gauge of the
+ * connections it holds open ({@link Listener#openConnections()}), both tagged {@code name} and
+ * {@code address} (the address listened on, {@code host:port}). Bind each accepted connection
+ * with {@link FtcpMetrics#of(dev.ftcp.Conn, String)} to measure its traffic.
  *
  * <p>The meter stays registered after the listener closes, until {@link #close()} removes it.
  *
@@ -57,6 +56,11 @@ public final class ListenerMetrics implements MeterBinder, AutoCloseable {
         FunctionCounter.builder("ftcp.connections.refused", listener,
                 Listener::refusedConnections)
             .description("Connections refused because maxConnections were open")
+            .baseUnit("connections")
+            .tags(tags)
+            .register(r),
+        Gauge.builder("ftcp.connections.open", listener, Listener::openConnections)
+            .description("Connections the listener holds open, within maxConnections")
             .baseUnit("connections")
             .tags(tags)
             .register(r)));

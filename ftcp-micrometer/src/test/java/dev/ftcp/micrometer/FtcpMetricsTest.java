@@ -192,7 +192,7 @@ class FtcpMetricsTest {
 
   @Test
   @SuppressWarnings("try") // holds two ends of a connection only to fill the listener; closes early
-  void listenerCountsRefusedConnections() throws Exception {
+  void listenerCountsOpenAndRefusedConnections() throws Exception {
     Options options = Options.builder().maxConnections(1).build();
     try (Listener listener = Ftcp.listen("127.0.0.1:0", options);
         ListenerMetrics metrics = FtcpMetrics.of(listener, "api");
@@ -209,6 +209,10 @@ class FtcpMetricsTest {
         assertThat(second.getInputStream().read()).isEqualTo(-1); // refused: closed at once
       }
       await().atMost(WAIT).until(() -> refused.count() == 1);
+      assertThat(registry.get("ftcp.connections.open").gauge().value()).isEqualTo(1.0);
+      held.close(); // the client leaves for good (closing the server end, it would redial)
+      await().atMost(WAIT)
+          .until(() -> registry.get("ftcp.connections.open").gauge().value() == 0.0);
 
       metrics.close();
       assertThat(registry.getMeters()).isEmpty();

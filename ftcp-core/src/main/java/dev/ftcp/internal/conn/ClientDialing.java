@@ -37,7 +37,7 @@ final class ClientDialing implements RedialHost {
       Clock clock) {
     this.conn = conn;
     this.servers = List.copyOf(servers);
-    this.bootstrap = Pipelines.client(options, loop, conn::peer, ch -> conn);
+    this.bootstrap = Pipelines.client(options, loop, conn::peer, ch -> conn.link());
     this.redialer = new Redialer(this, options, clock, loop);
   }
 
@@ -80,9 +80,9 @@ final class ClientDialing implements RedialHost {
     conn.target(server);
     ChannelFuture f = bootstrap.connect(server);
     Channel ch = f.channel();
-    conn.opening(ch);
+    conn.link().opening(ch);
     f.addListener((ChannelFuture done) -> {
-      if (!done.isSuccess() && conn.openingFailed(done.channel())) {
+      if (!done.isSuccess() && conn.link().openingFailed(done.channel())) {
         attemptFailed(DialErrors.describe(done.cause(), conn.peerName(),
             conn.options.connectTimeout()));
       }

@@ -5,7 +5,9 @@ import io.netty.channel.Channel;
 
 /**
  * What happens on one channel of a connection, as {@link ConnHandler} reports it: the
- * connection implements it, and tests implement it to watch a pipeline alone. Event loop only.
+ * connection's {@link ConnLink} implements it (a resumable listener's {@link ServerHandshake}
+ * before the channel joins a session), and tests implement it to watch a pipeline alone. Event
+ * loop only.
  */
 interface LinkEvents {
   /** The channel is usable: connected and, with TLS, the handshake is done. */

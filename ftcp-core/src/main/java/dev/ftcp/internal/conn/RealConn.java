@@ -36,14 +36,15 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The one implementation of {@link Conn}, for both sides: the public calls, the connection's
- * state (open, closing, closed, failed), its current channel and the state events. The work is
- * done by one part per concern: the write path ({@link WriteQueue}, {@link BatchWriter}), the
- * read path ({@link Inbound}), requests ({@link Requests}), dialing and redial
- * ({@link ClientDialing}, clients only) and the close sequence ({@link CloseSequence}). See
+ * state (open, closing, closed, failed), its end and the state events. The work is done by one
+ * part per concern: the link, which channel carries the connection ({@link ConnLink}); the
+ * write path ({@link WriteQueue}, {@link BatchWriter}); the read path ({@link Inbound});
+ * requests ({@link Requests}); dialing and redial ({@link ClientDialing}, clients only); the
+ * close sequence ({@link CloseSequence}); a resumable session ({@link ResumableSession}). See
  * docs/ARCHITECTURE.md for which thread does what; in short, fields marked "event loop" are
  * touched only on {@link #loop}, the rest are thread-safe.
  */
-final class RealConn implements Conn, LinkEvents {
+final class RealConn implements Conn {
   private static final Logger log = LoggerFactory.getLogger(RealConn.class);
 
   static final int OPEN = 0;
@@ -82,10 +83,7 @@ final class RealConn implements Conn, LinkEvents {
 
   private volatile int state = OPEN;
   private volatile Throwable terminalCause;
-  private volatile Channel channel; // the ready channel; null while dialing or after the end
-  private Channel connecting; // event loop: a dial attempt not yet ready
-  private boolean everReady; // event loop
-  private volatile long redials;
+  private final ConnLink link;
   final CompletableFuture<Void> ready = new CompletableFuture<>();
   private final CompletableFuture<Void> terminated = new CompletableFuture<>();
   private final AtomicBoolean groupReleased = new AtomicBoolean();
@@ -102,6 +100,7 @@ final class RealConn implements Conn, LinkEvents {
     this.loop = loop;
     this.onTerminated = onTerminated;
     this.events = new SerialExecutor(options.callbackExecutor());
+    this.link = new ConnLink(this, client);
     this.view = new ConnView(this, loop, options.callbackExecutor());
     this.queue = new WriteQueue(options, view);
     this.writer = queue.writer();
@@ -137,8 +136,8 @@ final class RealConn implements Conn, LinkEvents {
   static RealConn server(Options options, Channel ch, Runnable onTerminated) {
     RealConn c = new RealConn(options, false, List.of((InetSocketAddress) ch.remoteAddress()),
         ch.eventLoop(), SystemClock.INSTANCE, onTerminated);
-    c.connecting = ch;
-    Pipelines.init(ch, options, false, c.peer, c);
+    c.link.opening(ch);
+    Pipelines.init(ch, options, false, c.peer, c.link);
     return c;
   }
 
@@ -152,44 +151,16 @@ final class RealConn implements Conn, LinkEvents {
     RealConn c = new RealConn(options, false, List.of((InetSocketAddress) ch.remoteAddress()),
         ch.eventLoop(), SystemClock.INSTANCE, onTerminated);
     c.useSession(ResumableSession.server(c, c.writer, c.clock, options.bigFrames(), identity));
-    c.connecting = ch;
-    ch.pipeline().get(ConnHandler.class).retarget(c);
+    c.link.opening(ch);
+    ch.pipeline().get(ConnHandler.class).retarget(c.link);
     c.session.welcomeNew(ch, lost);
-    c.onReady(ch);
+    c.link.onReady(ch);
     return c;
   }
 
   /** The resumable session, or null. */
   ResumableSession session() {
     return session;
-  }
-
-  /**
-   * Server, event loop: the session's client came back on {@code ch} (registered on this
-   * connection's event loop), having received {@code clientReceived} of the session's messages.
-   */
-  void resumeOn(Channel ch, long clientReceived) {
-    if (state != OPEN) {
-      ch.close(); // the session ended meanwhile: the client finds out and begins a new one
-      return;
-    }
-    if (!ch.isActive()) {
-      return; // the client left again during the move: the session still waits for it
-    }
-    Channel old = channel;
-    if (old != null) { // the client found its link broken before this side did
-      channel = null;
-      old.close();
-    }
-    ch.pipeline().get(ConnHandler.class).retarget(this);
-    if (!session.resume(ch, clientReceived)) {
-      ConnHandler.fail(ch, new dev.ftcp.FrameFormatException("the client says it received "
-          + clientReceived + " messages of the session, which this side did not send"));
-      return;
-    }
-    connecting = ch;
-    onReady(ch);
-    tell(ConnStateListener::resumed);
   }
 
   /** Event loop, closing: a resumable client tells its server the session is over. */
@@ -200,133 +171,14 @@ final class RealConn implements Conn, LinkEvents {
     }
   }
 
-  /** Server, event loop: a detached session's resume timeout passed. */
-  void expire(Throwable cause) {
-    if (channel == null && state == OPEN) {
-      terminate(FAILED, cause);
-    }
-  }
-
   /** Tells the state listener of an event, in order with the others. */
   void tell(BiConsumer<ConnStateListener, Conn> event) {
     events.execute(() -> event.accept(options.stateListener(), this));
   }
 
-  @Override
-  public void onReady(Channel ch) {
-    if (ch != connecting) {
-      ch.close();
-      return;
-    }
-    if (client && session != null && session.needsHandshake(ch) && state < CLOSED) {
-      session.hello(ch); // the channel carries data once the server's WELCOME came
-      return;
-    }
-    connecting = null;
-    if (state >= CLOSED) {
-      ch.close();
-      return;
-    }
-    channel = ch;
-    inbound.channelReady(ch);
-    boolean first = !everReady;
-    everReady = true;
-    if (client) {
-      int attempts = dialing.ready(first, inbound.receivedOnLoop());
-      if (!first) {
-        redials++;
-        events.execute(() -> options.stateListener().redialed(this, attempts));
-      }
-      if (session != null) {
-        session.tellOutcome();
-      }
-    }
-    if (first) {
-      events.execute(() -> options.stateListener().connected(this));
-      ready.complete(null);
-    }
-    writer.channelReady();
-    if (state == CLOSING) {
-      closer.start();
-    }
-  }
-
-  @Override
-  public void onMessage(Message m) {
-    inbound.onMessage(m);
-  }
-
-  @Override
-  public void onReadComplete() {
-    inbound.onReadComplete();
-  }
-
-  @Override
-  public void onWritable() {
-    writer.drain();
-  }
-
-  @Override
-  public boolean readingPaused() {
-    return inbound.readingPaused();
-  }
-
-  @Override
-  public void onChannelClosed(Channel ch, Throwable cause) {
-    inbound.publishCounts();
-    if (ch == connecting) {
-      connecting = null;
-      Throwable why = cause != null ? cause
-          : new ConnectionClosedException("connection to " + peerName + " closed while opening");
-      if (client) {
-        dialing.attemptFailed(why);
-      } else {
-        firstDialFailed(why);
-      }
-      return;
-    }
-    if (ch != channel) {
-      return;
-    }
-    channel = null;
-    if (state == CLOSING) {
-      terminate(CLOSED, null);
-      return;
-    }
-    if (state != OPEN) {
-      return;
-    }
-    Throwable why = cause != null ? cause
-        : new ConnectionClosedException("connection closed by " + peerName);
-    events.execute(() -> options.stateListener().disconnected(this, why));
-    if (!client) {
-      if (session != null && !session.peerClosed()) {
-        session.detached(); // readers wait and writes queue while the client comes back
-      } else {
-        terminate(FAILED, why);
-      }
-      return;
-    }
-    dialing.linkLost(why, inbound.receivedOnLoop());
-  }
-
   /** Starts the first dial of a client connection; the outcome completes {@link #ready}. */
   void startDial() {
     dialing.start();
-  }
-
-  /** A dial attempt opened {@code ch}, not yet ready. */
-  void opening(Channel ch) {
-    connecting = ch;
-  }
-
-  /** A dial attempt's channel failed to open: true if it is still the attempt in progress. */
-  boolean openingFailed(Channel ch) {
-    if (ch != connecting) {
-      return false;
-    }
-    connecting = null;
-    return true;
   }
 
   /** The first dial, or a server connection's TLS handshake, failed: the connection fails. */
@@ -336,7 +188,27 @@ final class RealConn implements Conn, LinkEvents {
   }
 
   boolean everReady() {
-    return everReady;
+    return link.everReady();
+  }
+
+  ConnLink link() {
+    return link;
+  }
+
+  boolean isClient() {
+    return client;
+  }
+
+  Inbound inbound() {
+    return inbound;
+  }
+
+  ClientDialing dialing() {
+    return dialing;
+  }
+
+  CloseSequence closer() {
+    return closer;
   }
 
   boolean lingering() {
@@ -425,14 +297,12 @@ final class RealConn implements Conn, LinkEvents {
 
   /** Event loop: whether a client is between channels with messages still to send. */
   boolean redialsWithQueue() {
-    return client && everReady && !writer.isIdle();
+    return client && link.everReady() && !writer.isIdle();
   }
 
   /** Event loop: closes a channel that is still opening (a dial, a server's TLS handshake). */
   void abandonDial() {
-    if (connecting != null) {
-      connecting.close();
-    }
+    link.abandonOpening();
   }
 
   BatchWriter writer() {
@@ -441,7 +311,7 @@ final class RealConn implements Conn, LinkEvents {
 
   /** The ready channel; null while dialing or after the end. */
   Channel channel() {
-    return channel;
+    return link.channel();
   }
 
   boolean ended() {
@@ -471,7 +341,7 @@ final class RealConn implements Conn, LinkEvents {
     }
     terminalCause = cause;
     state = endState;
-    channel = null;
+    link.ended();
     closer.cancel();
     if (session != null) {
       session.cancelTimer();
@@ -483,7 +353,7 @@ final class RealConn implements Conn, LinkEvents {
     requests.endAll(closedException());
     queue.wakeBlockedWriters();
     inbound.end();
-    if (everReady) {
+    if (link.everReady()) {
       if (endState == CLOSED || !client) {
         events.execute(() -> options.stateListener().closed(this));
       } else {
@@ -504,7 +374,7 @@ final class RealConn implements Conn, LinkEvents {
     if (s == OPEN || s == CLOSING || s == CLOSED) {
       return new ConnectionClosedException("connection to " + peerName + " is closed");
     }
-    if (client && everReady) {
+    if (client && link.everReady()) {
       return new ConnectionClosedException("connection to " + peerName + " gave up redialing after "
           + Durations.human(options.redialTimeout()) + (cause != null ? ": " + cause.getMessage() : ""), cause);
     }
@@ -523,13 +393,13 @@ final class RealConn implements Conn, LinkEvents {
 
   @Override
   public InetSocketAddress localAddress() {
-    Channel ch = channel;
+    Channel ch = link.channel();
     return ch == null ? null : (InetSocketAddress) ch.localAddress();
   }
 
   @Override
   public InetSocketAddress remoteAddress() {
-    Channel ch = channel;
+    Channel ch = link.channel();
     if (ch != null && ch.remoteAddress() != null) {
       return (InetSocketAddress) ch.remoteAddress();
     }
@@ -539,7 +409,7 @@ final class RealConn implements Conn, LinkEvents {
   @Override
   public ConnStats stats() {
     return new ConnStats(inbound.messagesIn(), inbound.bytesIn(), writer.messagesOut(),
-        writer.bytesOut(), redials, queue.size(), inbound.lateReplies(), writer.discarded(),
+        writer.bytesOut(), link.redials(), queue.size(), inbound.lateReplies(), writer.discarded(),
         session != null ? session.resumes() : 0, writer.resent());
   }
 

@@ -130,10 +130,10 @@ final class RealListener implements Listener, ServerHandshake.Sessions {
     if (existing != null && existing.session().sameIdentity(identity)) {
       open.decrementAndGet();
       if (ch.eventLoop() == existing.loop) {
-        existing.resumeOn(ch, hello.received());
+        existing.link().resumeOn(ch, hello.received());
       } else {
         Pipelines.moveTo(ch, existing.loop, options,
-            () -> existing.resumeOn(ch, hello.received()));
+            () -> existing.link().resumeOn(ch, hello.received()));
       }
       return;
     }
@@ -317,6 +317,11 @@ final class RealListener implements Listener, ServerHandshake.Sessions {
   @Override
   public InetSocketAddress address() {
     return (InetSocketAddress) serverChannel.localAddress();
+  }
+
+  @Override
+  public int openConnections() {
+    return open.get();
   }
 
   @Override

@@ -141,7 +141,7 @@ final class ResumableSession implements SessionHooks {
       token = w.token();
     }
     established = ch;
-    conn.onReady(ch);
+    conn.link().onReady(ch);
   }
 
   /** Client, event loop, once the connection is ready again: the events of the handshake. */
@@ -195,7 +195,7 @@ final class ResumableSession implements SessionHooks {
   /** Server, event loop: the link broke; the session waits {@code resumeTimeout} for its client. */
   void detached() {
     long wait = conn.options.resumeTimeout().toNanos();
-    timer = clock.schedule(() -> conn.expire(new FtcpTimeoutException("the client did not resume"
+    timer = clock.schedule(() -> conn.link().expire(new FtcpTimeoutException("the client did not resume"
         + " its session within " + Durations.human(conn.options.resumeTimeout())
         + " (resumeTimeout)")), wait, conn.loop);
   }
