@@ -1,10 +1,12 @@
 /**
  * Connections and listeners: the ftcp semantics on top of Netty. {@link RealConn} is the
- * facade and holds the state; the channel side ({@link Pipelines}, {@link ConnHandler},
- * {@link LinkEvents}), dialing ({@link ClientDialing}), closing ({@link CloseSequence}),
- * deadlines ({@link IoDeadlines}) and the listener ({@link RealListener}) are here; the write
- * path, the read path, requests and redial are in the subpackages {@code write}, {@code read},
- * {@code request} and {@code redial}.
+ * facade and holds the state; which channel carries a connection ({@link ConnLink}), the
+ * channel side ({@link Pipelines}, {@link ConnHandler}, {@link LinkEvents}), dialing
+ * ({@link ClientDialing}, {@link DialErrors}), closing ({@link CloseSequence}), deadlines
+ * ({@link IoDeadlines}), resumable sessions ({@link ResumableSession}, {@link ServerHandshake})
+ * and the listener ({@link RealListener}) are here; the write path, the read path, requests,
+ * redial and the sessions' control frames are in the subpackages {@code write}, {@code read},
+ * {@code request}, {@code redial} and {@code session}.
  *
  * <p>Threads: a connection is pinned to one event loop for life, across redials, and its
  * socket-side state is confined to it; application threads never touch the socket, and the
@@ -20,7 +22,8 @@
  *  drain() [event loop]      resent frames (PendingWrites) first, then the ring, in batches of
  *                            at most 32 KiB or 1024 messages, one buffer and one progressive
  *                            promise each; one flush (under TLS: 16 KiB, one flush per batch);
- *                            the permits go back once per drain, after the flush
+ *                            the permits go back once per drain, after the flush (with a
+ *                            resumable session: when the peer's ACK covers the messages)
  *  batch outcome [loop]      success confirms the batch; failure confirms the frames the kernel
  *                            took whole and leaves the rest to be sent first on the next channel
  * </pre>
