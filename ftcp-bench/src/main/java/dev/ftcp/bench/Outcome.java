@@ -25,16 +25,29 @@ final class Outcome {
   Map<Metric, Double> medians() {
     Map<Metric, Double> m = new EnumMap<>(Metric.class);
     for (Metric metric : Metric.values()) {
-      double[] vs = runs.stream()
-          .mapToDouble(r -> r.get(metric))
-          .filter(v -> !Double.isNaN(v))
-          .sorted()
-          .toArray();
+      double[] vs = sorted(metric);
       if (vs.length > 0) {
         m.put(metric, median(vs));
       }
     }
     return m;
+  }
+
+  /**
+   * The lowest, median and highest value of {@code metric} over the runs that measured it;
+   * null where none did.
+   */
+  double[] spread(Metric metric) {
+    double[] vs = sorted(metric);
+    return vs.length == 0 ? null : new double[] {vs[0], median(vs), vs[vs.length - 1]};
+  }
+
+  private double[] sorted(Metric metric) {
+    return runs.stream()
+        .mapToDouble(r -> r.get(metric))
+        .filter(v -> !Double.isNaN(v))
+        .sorted()
+        .toArray();
   }
 
   double median(Metric metric) {

@@ -67,7 +67,7 @@ final class Report {
                 firstOfSubject ? ftcp.contender.key() : "",
                 firstOfSubject ? metric.format(f) : "",
                 b == null ? "" : b.contender.name(),
-                b == null ? "" : metric.format(v),
+                b == null ? "" : value(b, metric),
                 b == null ? "" : ratio(f, v)});
             firstOfWorkload = false;
             firstOfMetric = false;
@@ -153,6 +153,17 @@ final class Report {
         j.object("median");
         o.medians().forEach((m, v) -> j.field(m.jsonName(), v));
         j.endObject();
+        if (o.contender.spread()) {
+          j.object("spread"); // each metric's lowest, median and highest of the runs
+          for (Metric m : w.metrics()) {
+            double[] s = o.spread(m);
+            if (s != null) {
+              j.object(m.jsonName()).field("min", s[0]).field("median", s[1])
+                  .field("max", s[2]).endObject();
+            }
+          }
+          j.endObject();
+        }
         if (o.contender.versus() != null) {
           j.field("versus", o.contender.versus());
         }
@@ -229,6 +240,18 @@ final class Report {
         + ", TLS " + m.get("tls") + ", open files " + m.get("openFileLimit")
         + (config.smoke() ? ", SMOKE RUN (figures mean nothing)" : "")
         + ", " + config.runs() + " run(s) of " + config.duration().toMillis() + " ms";
+  }
+
+  /**
+   * A baseline's median of {@code metric}; for one that shows its spread, followed by the
+   * lowest and highest of its runs: "9.8 µs (5.1 µs–60.2 µs)".
+   */
+  private static String value(Outcome b, Metric metric) {
+    double[] s = b.contender.spread() ? b.spread(metric) : null;
+    if (s == null || b.runs.size() < 2) {
+      return metric.format(b.median(metric));
+    }
+    return metric.format(s[1]) + " (" + metric.format(s[0]) + "–" + metric.format(s[2]) + ")";
   }
 
   private static String ratio(double ftcp, double baseline) {

@@ -54,6 +54,17 @@ class StatisticsTest {
   }
 
   @Test
+  void spreadOfRunsIsLowestMedianHighest() {
+    Outcome o = new Outcome(new Contender("x", "x", spec -> new Result()).withSpread());
+    o.add(new Result().put(Metric.P50_MICROS, 60));
+    o.add(new Result().put(Metric.P50_MICROS, 5));
+    o.add(Result.failed(new IllegalStateException("boom")));
+    o.add(new Result().put(Metric.P50_MICROS, 9));
+    assertThat(o.spread(Metric.P50_MICROS)).containsExactly(5, 9, 60);
+    assertThat(o.spread(Metric.MSGS_PER_SEC)).isNull();
+  }
+
+  @Test
   void jsonEscapesAndNestsCorrectly() {
     Json j = new Json();
     j.object(null).field("s", "a\"b\\c\n").field("n", 4_210_000.7).field("x", Double.NaN);
