@@ -6,6 +6,8 @@ import dev.ftcp.bench.ftcp.FtcpScenarios;
 import dev.ftcp.bench.netty.NettyIdleClients;
 import dev.ftcp.bench.netty.NettyOneWay;
 import dev.ftcp.bench.netty.NettyRequestReply;
+import dev.ftcp.bench.socket.SocketOneWay;
+import dev.ftcp.bench.socket.SocketPingPong;
 import dev.ftcp.bench.zmq.Zmq;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -35,6 +37,7 @@ public final class Workloads {
             NettyOneWay.scenario(true)));
         if (!tls) {
           cs.add(new Contender("JeroMQ PUSH/PULL", "jeromq-pushpull", Zmq.pushPull()));
+          cs.add(socket(SocketOneWay.scenario()));
         }
         String sizeName = size == SMALL ? "64" : "1k";
         all.add(new Workload(
@@ -55,7 +58,8 @@ public final class Workloads {
             resumable(FtcpScenarios.requestReply(FtcpConfig.RESUMABLE)),
             direct(FtcpScenarios.requestReplyDirect()),
             new Contender("raw Netty ping-pong", "netty-pingpong", NettyRequestReply.scenario()),
-            new Contender("JeroMQ REQ/REP", "jeromq-reqrep", Zmq.reqRep()))));
+            new Contender("JeroMQ REQ/REP", "jeromq-reqrep", Zmq.reqRep()),
+            socket(SocketPingPong.scenario()))));
     all.add(new Workload("rr-256", "request/reply, 256 outstanding, 1 connection, 64 B",
         List.of(Metric.REQS_PER_SEC, Metric.CPU_PER_OP),
         spec(SMALL, false, 1, 256),
@@ -123,6 +127,16 @@ public final class Workloads {
   private static Contender resumable(Scenario s) {
     return Contender.ftcpVariant(FtcpConfig.RESUMABLE.title(), FtcpConfig.RESUMABLE.key(), s)
         .comparedWith(Contender.FTCP);
+  }
+
+  /**
+   * The machine's limit: ftcp's frames over plain blocking sockets, one thread per side, no
+   * library. Its figures swing from run to run (a blocked thread's wake-up on an idle core), so
+   * the report shows their spread, not only the median.
+   */
+  private static Contender socket(Scenario s) {
+    return new Contender("plain java.net.Socket, one thread per side (the machine's limit)",
+        "socket", s).withSpread();
   }
 
   /** The idle workload with ftcp's clients and peer both in {@code config}. */

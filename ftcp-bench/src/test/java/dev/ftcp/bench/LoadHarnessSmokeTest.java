@@ -59,6 +59,8 @@ class LoadHarnessSmokeTest {
       assertThat(table).contains("rr-vthreads / ftcp: skipped: needs virtual threads");
       assertThat(report).contains("\"note\": \"skipped: needs virtual threads");
     }
+    // A contender whose figures swing between runs reports their spread in the JSON.
+    assertThat(report).contains("\"spread\": {");
     assertThat(table).contains("ftcp ÷ baseline").contains(Metric.CPU_PER_OP.label());
     assertThat(report).contains("\"" + Metric.CPU_PER_OP.jsonName() + "\"");
     assertThat(table).doesNotContain("FAILED");

@@ -38,6 +38,28 @@ class RawFramingTest {
   }
 
   @Test
+  void encodesAndDecodesByteArraysAsFtcp() {
+    for (long id : IDS) {
+      for (int size : new int[] {0, 64, 1024}) {
+        byte[] payload = new byte[size];
+        java.util.Arrays.fill(payload, (byte) 5);
+        byte[] raw = new byte[RawFraming.frameSize(size) + 3];
+        assertThat(RawFraming.encode(raw, 3, id, id / 2, payload)).isEqualTo(raw.length);
+        ByteBuf ftcp = Unpooled.buffer();
+        FrameCodec.encode(ftcp, id, id / 2, payload, 2);
+        assertThat(ByteBufUtil.hexDump(raw, 3, raw.length - 3)).as("id %d, %d bytes", id, size)
+            .isEqualTo(ByteBufUtil.hexDump(ftcp));
+        ftcp.release();
+        assertThat(RawFraming.length(raw, 3)).isEqualTo(RawFraming.SLOTS + size);
+        RawFrame f = RawFraming.decode(raw, 3, RawFraming.length(raw, 3));
+        assertThat(f.id()).isEqualTo(id);
+        assertThat(f.repId()).isEqualTo(id / 2);
+        assertThat(f.payload()).isEqualTo(payload);
+      }
+    }
+  }
+
+  @Test
   void decodesFramesSplitAnywhere() {
     ByteBuf all = Unpooled.buffer();
     for (long id : IDS) {
