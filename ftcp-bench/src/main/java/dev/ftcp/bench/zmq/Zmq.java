@@ -12,10 +12,12 @@ import org.zeromq.ZContext;
 import org.zeromq.ZMQ;
 
 /**
- * JeroMQ baselines over tcp://127.0.0.1, as its guide writes them: one socket per thread,
- * blocking send and receive, default high-water marks, one I/O thread. Messages carry the 16
- * bytes an ftcp frame spends on its IDs plus the payload, so the bytes moved match. JeroMQ has
- * no TLS (it has CurveZMQ), so it has no TLS figures.
+ * JeroMQ baselines over tcp://127.0.0.1, as its guide writes them and as its users run it fast:
+ * one {@code ZContext} per process, so both sockets of a pair share one context and its one I/O
+ * thread, not a context and an I/O thread each; one socket per thread, blocking send and
+ * receive, default high-water marks. Messages carry the 16 bytes an
+ * ftcp frame spends on its IDs plus the payload, so the bytes moved match. JeroMQ has no TLS (it
+ * has CurveZMQ), so it has no TLS figures.
  */
 public final class Zmq {
   /** How long a blocked receive waits before it checks whether the scenario has ended. */
