@@ -22,6 +22,7 @@ import java.util.Locale;
  * @param json where the JSON report goes
  * @param fanInConnections connections of the fan-in workload
  * @param idleConnections connections of the idle workload
+ * @param threadCosts whether each window notes its threads' costs per op
  */
 public record HarnessConfig(
     Duration duration,
@@ -33,7 +34,8 @@ public record HarnessConfig(
     List<String> contenders,
     Path json,
     int fanInConnections,
-    int idleConnections) {
+    int idleConnections,
+    boolean threadCosts) {
 
   public static final String USAGE = String.join("\n",
       "usage: java -jar ftcp-bench.jar [options]      the load harness",
@@ -49,6 +51,7 @@ public record HarnessConfig(
       "  --json PATH      write the JSON report here (ftcp-bench-results.json)",
       "  --fanin-conns N  connections of the fan-in workload (1000)",
       "  --idle-conns N   connections of the idle workload (10000)",
+      "  --threads        note each thread's CPU, allocation and context switches per op",
       "  --list           print the workloads and exit");
 
   public static HarnessConfig parse(String... args) {
@@ -62,6 +65,7 @@ public record HarnessConfig(
     Path json = Path.of("ftcp-bench-results.json");
     int fanIn = smoke ? 50 : 1000;
     int idle = smoke ? 200 : 10_000;
+    boolean threadCosts = false;
     for (int i = 0; i < args.length; i++) {
       String a = args[i];
       switch (a) {
@@ -94,12 +98,15 @@ public record HarnessConfig(
         case "--idle-conns":
           idle = parsePositive(a, value(args, ++i, a));
           break;
+        case "--threads":
+          threadCosts = true;
+          break;
         default:
           throw new IllegalArgumentException("unknown option " + a + "\n" + USAGE);
       }
     }
     return new HarnessConfig(duration, warmup, idleWarmup, runs, smoke, List.copyOf(only),
-        List.copyOf(contenders), json, fanIn, idle);
+        List.copyOf(contenders), json, fanIn, idle, threadCosts);
   }
 
   private static List<String> list(String csv) {
@@ -126,7 +133,7 @@ public record HarnessConfig(
   public RunSpec scale(Workload w) {
     RunSpec spec = w.spec();
     return new RunSpec(w.id().equals("idle") ? idleWarmup : warmup, duration, spec.payloadSize(),
-        spec.tls(), spec.connections(), spec.outstanding());
+        spec.tls(), spec.connections(), spec.outstanding(), threadCosts);
   }
 
   private static String value(String[] args, int i, String flag) {

@@ -10,7 +10,8 @@ public final class Measure {
    * Lets the scenario warm up, then returns how fast {@code counter} grows over the measured
    * window, per second, as {@code metric}, with the Java threads' CPU time per count
    * ({@link Metric#CPU_PER_OP}). The counter is read only at the window's edges, so it may be as
-   * cheap as the scenario likes (a {@code LongAdder}, a lazily set field).
+   * cheap as the scenario likes (a {@code LongAdder}, a lazily set field). With
+   * {@link RunSpec#threadCosts}, each thread's costs per count are added as a note.
    */
   public static Result rate(Metric metric, LongSupplier counter, RunSpec spec)
       throws InterruptedException {
@@ -32,6 +33,7 @@ public final class Measure {
       LatencyRecorder latencies) throws InterruptedException {
     Thread.sleep(spec.warmup().toMillis());
     ThreadCpu cpu = ThreadCpu.now();
+    ThreadCosts threads = spec.threadCosts() ? ThreadCosts.now() : null;
     long c0 = counter.getAsLong();
     long t0 = System.nanoTime();
     if (latencies != null) {
@@ -47,6 +49,9 @@ public final class Measure {
     Result r = new Result().put(metric, (c1 - c0) * 1e9 / (t1 - t0));
     if (cpuNanos >= 0 && c1 > c0) {
       r.put(Metric.CPU_PER_OP, (double) cpuNanos / (c1 - c0));
+    }
+    if (threads != null && c1 > c0) {
+      r.note(threads.perOp(c1 - c0));
     }
     return r;
   }

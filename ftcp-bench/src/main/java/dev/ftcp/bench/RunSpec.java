@@ -11,6 +11,8 @@ import java.time.Duration;
  * @param tls whether the connections use TLS
  * @param connections connections to open (fan-in and idle workloads; 1 otherwise)
  * @param outstanding requests in flight at once (request/reply workloads)
+ * @param threadCosts whether a throughput or latency window also notes each thread's costs
+ *     per op ({@code --threads}, {@link ThreadCosts})
  */
 public record RunSpec(
     Duration warmup,
@@ -18,7 +20,8 @@ public record RunSpec(
     int payloadSize,
     boolean tls,
     int connections,
-    int outstanding) {
+    int outstanding,
+    boolean threadCosts) {
 
   /** A fresh payload of {@link #payloadSize} bytes, not all zero so nothing can compress it. */
   public byte[] payload() {

@@ -146,7 +146,7 @@ public final class Workloads {
 
   private static RunSpec spec(int size, boolean tls, int connections, int outstanding) {
     return new RunSpec(Duration.ofSeconds(2), Duration.ofSeconds(5), size, tls, connections,
-        outstanding);
+        outstanding, false);
   }
 
   private static byte[] payload(int size) {

@@ -20,6 +20,14 @@ class HarnessConfigTest {
     assertThat(c.smoke()).isFalse();
     assertThat(c.fanInConnections()).isEqualTo(1000);
     assertThat(c.idleConnections()).isEqualTo(10_000);
+    assertThat(c.threadCosts()).isFalse();
+  }
+
+  @Test
+  void threadsAsksEveryWindowForItsThreadsCosts() {
+    HarnessConfig c = HarnessConfig.parse("--threads");
+    assertThat(c.threadCosts()).isTrue();
+    assertThat(c.scale(Workloads.all(c).get(0)).threadCosts()).isTrue();
   }
 
   @Test
