@@ -81,11 +81,18 @@ record ResultsFile(String date, String heading, List<WorkloadResult> workloads) 
     }
     Map<String, Object> machine = map(r.getOrDefault("machine", Map.of()), "machine");
     Map<String, Object> config = map(r.getOrDefault("config", Map.of()), "config");
-    String heading = String.format(Locale.ROOT, "ftcp-bench %s, JDK %s, %s cores, %s, %.0f "
-            + "run(s) of %.0f ms%s",
-        r.get("date"), machine.get("jdk"), machine.get("cores"), machine.get("transport"),
-        number(config.get("runs")), number(config.get("durationMs")),
-        Boolean.TRUE.equals(config.get("smoke")) ? ", SMOKE RUN" : "");
+    StringBuilder heading = new StringBuilder("ftcp-bench " + r.get("date"));
+    if (machine.containsKey("jdk")) {
+      heading.append(", JDK ").append(machine.get("jdk")).append(", ")
+          .append(machine.get("cores")).append(" cores, ").append(machine.get("transport"));
+    }
+    if (config.get("runs") instanceof Double runs
+        && config.get("durationMs") instanceof Double ms) {
+      heading.append(String.format(Locale.ROOT, ", %.0f run(s) of %.0f ms", runs, ms));
+    }
+    if (Boolean.TRUE.equals(config.get("smoke"))) {
+      heading.append(", SMOKE RUN (figures mean nothing)");
+    }
     List<WorkloadResult> workloads = new ArrayList<>();
     for (Object w : list(r.get("workloads"), "workloads")) {
       Map<String, Object> wm = map(w, "a workload");
@@ -98,7 +105,8 @@ record ResultsFile(String date, String heading, List<WorkloadResult> workloads) 
       workloads.add(new WorkloadResult(String.valueOf(wm.get("id")),
           String.valueOf(wm.get("title")), metrics, List.copyOf(contenders)));
     }
-    return new ResultsFile(String.valueOf(r.get("date")), heading, List.copyOf(workloads));
+    return new ResultsFile(String.valueOf(r.get("date")), heading.toString(),
+        List.copyOf(workloads));
   }
 
   private static ContenderResult contender(Map<String, Object> c) {
