@@ -19,10 +19,11 @@ import java.util.Locale;
  * @param smoke whether this is the short CI run (nothing about speed is asserted)
  * @param only workload ids (or prefixes of them) to run; empty runs all
  * @param contenders contender keys to run (ftcp, netty-frame, ...); empty runs all
- * @param json where the JSON report goes
+ * @param json where the JSON report goes; its charts are drawn beside it
  * @param fanInConnections connections of the fan-in workload
  * @param idleConnections connections of the idle workload
  * @param threadCosts whether each window notes its threads' costs per op
+ * @param chartsFrom a JSON report to draw the charts of instead of running, or null
  */
 public record HarnessConfig(
     Duration duration,
@@ -35,7 +36,8 @@ public record HarnessConfig(
     Path json,
     int fanInConnections,
     int idleConnections,
-    boolean threadCosts) {
+    boolean threadCosts,
+    Path chartsFrom) {
 
   public static final String USAGE = String.join("\n",
       "usage: java -jar ftcp-bench.jar [options]      the load harness",
@@ -48,7 +50,9 @@ public record HarnessConfig(
       "  --smoke          short CI run: 0.5 s per scenario, 1 run, few connections",
       "  --only W[,W..]   only these workloads (an id or a prefix: oneway, rr-1, idle ...)",
       "  --contenders K[,K..]  only these contenders (ftcp, ftcp-resumable, netty-frame ...)",
-      "  --json PATH      write the JSON report here (ftcp-bench-results.json)",
+      "  --json PATH      write the JSON report here (ftcp-bench-results.json), and its",
+      "                   charts beside it (PATH without .json, then -ratios.png ...)",
+      "  --charts-from PATH  only redraw the charts of the JSON report at PATH, beside it",
       "  --fanin-conns N  connections of the fan-in workload (1000)",
       "  --idle-conns N   connections of the idle workload (10000)",
       "  --threads        note each thread's CPU, allocation and context switches per op",
@@ -66,6 +70,7 @@ public record HarnessConfig(
     int fanIn = smoke ? 50 : 1000;
     int idle = smoke ? 200 : 10_000;
     boolean threadCosts = false;
+    Path chartsFrom = null;
     for (int i = 0; i < args.length; i++) {
       String a = args[i];
       switch (a) {
@@ -101,12 +106,15 @@ public record HarnessConfig(
         case "--threads":
           threadCosts = true;
           break;
+        case "--charts-from":
+          chartsFrom = Path.of(value(args, ++i, a));
+          break;
         default:
           throw new IllegalArgumentException("unknown option " + a + "\n" + USAGE);
       }
     }
     return new HarnessConfig(duration, warmup, idleWarmup, runs, smoke, List.copyOf(only),
-        List.copyOf(contenders), json, fanIn, idle, threadCosts);
+        List.copyOf(contenders), json, fanIn, idle, threadCosts, chartsFrom);
   }
 
   private static List<String> list(String csv) {

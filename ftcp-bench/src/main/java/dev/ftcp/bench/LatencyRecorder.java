@@ -53,7 +53,8 @@ public final class LatencyRecorder {
   }
 
   /**
-   * Puts p50, p99 and p999 (in microseconds) into {@code result}. Call after {@link #stop()}
+   * Puts p50, p99 and p999 (in microseconds) and the run's {@link LatencySeries} into
+   * {@code result}. Call after {@link #stop()}
    * and after the recording threads are known to be done (a happens-before edge with them).
    */
   public Result percentilesInto(Result result) {
@@ -66,6 +67,7 @@ public final class LatencyRecorder {
     result.put(Metric.P50_MICROS, percentile(sorted, 0.50) / 1000.0);
     result.put(Metric.P99_MICROS, percentile(sorted, 0.99) / 1000.0);
     result.put(Metric.P999_MICROS, percentile(sorted, 0.999) / 1000.0);
+    result.latency(LatencySeries.of(sorted));
     if (n < 1000) {
       result.note("only " + n + " samples: p999 is the maximum");
     }

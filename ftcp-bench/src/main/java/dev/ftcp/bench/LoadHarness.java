@@ -1,7 +1,11 @@
 package dev.ftcp.bench;
 
+import dev.ftcp.bench.charts.Charts;
 import dev.ftcp.bench.netty.Transport;
+import java.io.IOException;
 import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
@@ -58,6 +62,13 @@ public final class LoadHarness {
     } catch (IllegalArgumentException e) {
       out.println(e.getMessage());
       return 2;
+    }
+    if (config.chartsFrom() != null) {
+      if (!Files.isRegularFile(config.chartsFrom())) {
+        out.println("--charts-from: no file " + config.chartsFrom());
+        return 2;
+      }
+      return drawCharts(out, config.chartsFrom()) ? 0 : 1;
     }
 
     List<Workload> workloads = new ArrayList<>();
@@ -119,7 +130,25 @@ public final class LoadHarness {
     report.printTable(out);
     report.writeJson(config.json());
     out.println("JSON written to " + config.json().toAbsolutePath());
+    drawCharts(out, config.json()); // a chart that fails to draw leaves the run's figures be
     return 0;
+  }
+
+  /** Draws the charts of the report at {@code json} beside it; false if that failed. */
+  private static boolean drawCharts(PrintStream out, Path json) {
+    try {
+      Charts.Drawn drawn = Charts.drawBeside(json);
+      drawn.notes().forEach(n -> out.println("charts: " + n));
+      drawn.written().forEach(p -> out.println("chart written to " + p.toAbsolutePath()));
+      return true;
+    } catch (IOException | IllegalArgumentException e) {
+      out.println("charts of " + json + " not drawn: " + e.getMessage());
+      return false;
+    } catch (RuntimeException e) {
+      out.println("charts of " + json + " not drawn: a fault in drawing them:");
+      e.printStackTrace(out);
+      return false;
+    }
   }
 
   /** Runs one scenario on a thread of its own, so a hung one can be abandoned. */

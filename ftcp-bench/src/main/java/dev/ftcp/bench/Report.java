@@ -194,6 +194,12 @@ final class Report {
         for (Result r : o.runs) {
           j.object(null);
           r.values().forEach((m, v) -> j.field(m.jsonName(), v));
+          if (r.latency() != null) {
+            j.object("latency").field("samples", r.latency().samples());
+            j.object("micros");
+            r.latency().micros().forEach((p, v) -> j.field(LatencySeries.key(p), v));
+            j.endObject().endObject();
+          }
           if (r.error() != null) {
             j.field("error", r.error());
           }

@@ -10,6 +10,7 @@ import java.util.Map;
  */
 public final class Result {
   private final Map<Metric, Double> values = new EnumMap<>(Metric.class);
+  private LatencySeries latency;
   private String note;
   private String error;
 
@@ -23,6 +24,17 @@ public final class Result {
   public Result put(Metric m, double v) {
     values.put(m, v);
     return this;
+  }
+
+  /** Sets this run's latency distribution (a latency workload's; others have none). */
+  public Result latency(LatencySeries series) {
+    latency = series;
+    return this;
+  }
+
+  /** This run's latency distribution, or {@code null} where it measured none. */
+  public LatencySeries latency() {
+    return latency;
   }
 
   public Result note(String text) {

@@ -41,6 +41,15 @@ class HarnessConfigTest {
   }
 
   @Test
+  void chartsFromNamesAReportToRedraw() {
+    assertThat(HarnessConfig.parse().chartsFrom()).isNull();
+    assertThat(HarnessConfig.parse("--charts-from", "docs/bench-results.json").chartsFrom())
+        .isEqualTo(Path.of("docs/bench-results.json"));
+    assertThatThrownBy(() -> HarnessConfig.parse("--charts-from"))
+        .hasMessageContaining("needs a value");
+  }
+
+  @Test
   void theIdleWorkloadHasAWarmUpOfItsOwn() {
     HarnessConfig c = HarnessConfig.parse("--warmup", "3s", "--idle-warmup", "7s");
     for (Workload w : Workloads.all(c)) {

@@ -65,5 +65,12 @@ class LoadHarnessSmokeTest {
     assertThat(report).contains("\"" + Metric.CPU_PER_OP.jsonName() + "\"");
     assertThat(table).doesNotContain("FAILED");
     assertThat(report).doesNotContain("\"error\"");
+    assertThat(report).contains("\"latency\": {", "\"p99.99\": ");
+    // The charts beside the JSON: drawing them costs about a second.
+    for (String chart : new String[] {"ratios", "rr-1-latency", "idle-latency"}) {
+      Path png = dir.resolve("smoke-" + chart + ".png");
+      assertThat(table).contains("chart written to " + png.toAbsolutePath());
+      assertThat(Files.size(png)).isPositive();
+    }
   }
 }

@@ -28,6 +28,29 @@ class StatisticsTest {
   }
 
   @Test
+  void eachRunKeepsItsLatencyDistribution() {
+    LatencyRecorder r = new LatencyRecorder(20_000);
+    r.start();
+    for (int i = 1; i <= 10_000; i++) {
+      r.record(i * 1000L); // 1..10000 µs
+    }
+    r.stop();
+    LatencySeries s = r.percentilesInto(new Result()).latency();
+    assertThat(s.samples()).isEqualTo(10_000);
+    assertThat(s.micros().keySet()).containsExactly(0.0, 10.0, 25.0, 50.0, 75.0, 90.0, 95.0,
+        99.0, 99.5, 99.9, 99.99, 100.0);
+    assertThat(s.micros().get(0.0)).isEqualTo(1.0);
+    assertThat(s.micros().get(50.0)).isEqualTo(5000.0);
+    assertThat(s.micros().get(99.99)).isEqualTo(9999.0);
+    assertThat(s.micros().get(100.0)).isEqualTo(10_000.0);
+    assertThat(LatencySeries.key(99.99)).isEqualTo("p99.99");
+    assertThat(LatencySeries.key(50)).isEqualTo("p50");
+    assertThat(LatencySeries.percentOf("p99.9")).isEqualTo(99.9);
+    assertThat(LatencySeries.percentOf("p50Micros")).isNaN();
+    assertThat(new LatencyRecorder(10).percentilesInto(new Result()).latency()).isNull();
+  }
+
+  @Test
   void samplesBeyondCapacityAreCountedNotStored() {
     LatencyRecorder r = new LatencyRecorder(10);
     r.start();
