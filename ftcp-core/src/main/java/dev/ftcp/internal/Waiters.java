@@ -1,8 +1,9 @@
 package dev.ftcp.internal;
 
 import java.io.InterruptedIOException;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import java.util.concurrent.ConcurrentLinkedQueue;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.BooleanSupplier;
 
@@ -13,32 +14,62 @@ import java.util.function.BooleanSupplier;
  * check of the condition, so no wake-up is lost (both sides use sequentially consistent
  * operations: the waiter's add and the changer's state update, then each reads the other's).
  *
- * <p>Lock-free: waking never blocks, so the event loop may call it. Thread-safe.
+ * <p>Lock-free: waking never blocks, so the event loop may call it. Thread-safe. Costs 24 bytes
+ * until a thread first waits (every connection has some, and most never wait), then a queue.
  */
 public final class Waiters {
-  private final ConcurrentLinkedQueue<Thread> parked = new ConcurrentLinkedQueue<>();
-  private final AtomicInteger count = new AtomicInteger(); // read on every hot-path check
+  private static final VarHandle COUNT;
+  private static final VarHandle PARKED;
+
+  static {
+    try {
+      MethodHandles.Lookup l = MethodHandles.lookup();
+      COUNT = l.findVarHandle(Waiters.class, "count", int.class);
+      PARKED = l.findVarHandle(Waiters.class, "parked", ConcurrentLinkedQueue.class);
+    } catch (ReflectiveOperationException e) {
+      throw new ExceptionInInitializerError(e);
+    }
+  }
+
+  private volatile int count; // read on every hot-path check
+  private volatile ConcurrentLinkedQueue<Thread> parked; // made by the first waiter
 
   /** Registers the current thread; call {@link #remove()} when done waiting. */
   public void add() {
-    count.incrementAndGet(); // first, so that any() never misses a registered thread
-    parked.add(Thread.currentThread());
+    COUNT.getAndAdd(this, 1); // first, so that any() never misses a registered thread
+    queue().add(Thread.currentThread());
   }
 
   public void remove() {
-    parked.remove(Thread.currentThread());
-    count.decrementAndGet();
+    queue().remove(Thread.currentThread());
+    COUNT.getAndAdd(this, -1);
+  }
+
+  @SuppressWarnings("unchecked")
+  private ConcurrentLinkedQueue<Thread> queue() {
+    ConcurrentLinkedQueue<Thread> q = parked;
+    if (q == null) {
+      ConcurrentLinkedQueue<Thread> fresh = new ConcurrentLinkedQueue<>();
+      q = (ConcurrentLinkedQueue<Thread>) PARKED.compareAndExchange(this, null, fresh);
+      if (q == null) {
+        q = fresh;
+      }
+    }
+    return q;
   }
 
   /** True when some thread is registered: one volatile read. */
   public boolean any() {
-    return count.get() != 0;
+    return count != 0;
   }
 
   /** Unparks every registered thread; each rechecks its condition. */
   public void wakeAll() {
-    for (Thread t : parked) {
-      LockSupport.unpark(t);
+    ConcurrentLinkedQueue<Thread> q = parked;
+    if (q != null) {
+      for (Thread t : q) {
+        LockSupport.unpark(t);
+      }
     }
   }
 

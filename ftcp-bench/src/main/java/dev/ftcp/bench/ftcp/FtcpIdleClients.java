@@ -3,6 +3,7 @@ package dev.ftcp.bench.ftcp;
 import dev.ftcp.Conn;
 import dev.ftcp.Ftcp;
 import dev.ftcp.Message;
+import dev.ftcp.Options;
 import dev.ftcp.bench.IdleClients;
 import dev.ftcp.bench.LatencyRecorder;
 import java.net.InetSocketAddress;
@@ -32,8 +33,9 @@ public final class FtcpIdleClients implements IdleClients {
     this.latencies = latencies;
     this.replies = replies;
     String address = "127.0.0.1:" + peer.getPort();
+    Options options = FtcpScenarios.options(false, false, config); // one for all, as apps do
     for (int i = 0; i < n; i++) {
-      conns.add(Ftcp.dial(address, FtcpScenarios.options(false, false, config)));
+      conns.add(Ftcp.dial(address, options));
     }
     return conns.size();
   }

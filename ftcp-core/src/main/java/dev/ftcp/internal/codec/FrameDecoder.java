@@ -50,12 +50,13 @@ public final class FrameDecoder extends ChannelInboundHandlerAdapter {
   private final long maxFrameLength;
   private SSLSession session;
   private boolean failed;
+  private FrameFormatException error; // the last read's, until taken
   private DecodedFrames out; // what the current read decoded so far, null before its first
 
   // A frame cut by the end of a read. cutHeadFill bytes of its header are in cutHead (0: no
   // frame is cut); once the header is whole, cutData holds the first cutDataFill bytes of its
-  // cutDataLength payload bytes.
-  private final byte[] cutHead;
+  // cutDataLength payload bytes. cutHead is made by the first cut frame.
+  private byte[] cutHead;
   private int cutHeadFill;
   private int cutDataLength;
   private byte[] cutData;
@@ -74,7 +75,6 @@ public final class FrameDecoder extends ChannelInboundHandlerAdapter {
     this.prefixLength = FrameCodec.prefixLength(bigFrames);
     this.headerLength = prefixLength + FrameCodec.SLOTS_LENGTH;
     this.maxFrameLength = maxFrameLength;
-    this.cutHead = new byte[headerLength];
   }
 
   /** The TLS session to attach to every message decoded from now on. */
@@ -83,9 +83,10 @@ public final class FrameDecoder extends ChannelInboundHandlerAdapter {
   }
 
   /**
-   * Decodes one read and releases its buffer; passes on what it decoded as one {@link
-   * DecodedFrames}, then, if the read brought a malformed frame, the {@link
-   * FrameFormatException}.
+   * As a pipeline's handler: decodes one read and releases its buffer; passes on what it decoded
+   * as one {@link DecodedFrames}, then, if the read brought a malformed frame, the {@link
+   * FrameFormatException}. (A connection's pipeline has no decoder handler: its last handler
+   * calls {@link #read} itself.)
    */
   @Override
   public void channelRead(ChannelHandlerContext ctx, Object msg) {
@@ -93,8 +94,22 @@ public final class FrameDecoder extends ChannelInboundHandlerAdapter {
       ctx.fireChannelRead(msg);
       return;
     }
-    ByteBuf in = (ByteBuf) msg;
-    FrameFormatException error = null;
+    DecodedFrames frames = read((ByteBuf) msg);
+    if (frames != null) {
+      ctx.fireChannelRead(frames);
+    }
+    FrameFormatException error = takeError();
+    if (error != null) {
+      ctx.fireExceptionCaught(error);
+    }
+  }
+
+  /**
+   * Decodes one read and releases its buffer. Returns what it decoded, or null for no whole
+   * frame; if the read brought a malformed frame, {@link #takeError()} returns it next (the
+   * frames before it in the read are still returned).
+   */
+  public DecodedFrames read(ByteBuf in) {
     try {
       if (!failed) {
         decode(in);
@@ -107,13 +122,15 @@ public final class FrameDecoder extends ChannelInboundHandlerAdapter {
       in.release();
     }
     DecodedFrames frames = out;
-    if (frames != null) {
-      out = null;
-      ctx.fireChannelRead(frames);
-    }
-    if (error != null) {
-      ctx.fireExceptionCaught(error);
-    }
+    out = null;
+    return frames;
+  }
+
+  /** The framing error of the last {@link #read}, once; null when there was none. */
+  public FrameFormatException takeError() {
+    FrameFormatException e = error;
+    error = null;
+    return e;
   }
 
   private void decode(ByteBuf in) throws FrameFormatException {
@@ -149,6 +166,9 @@ public final class FrameDecoder extends ChannelInboundHandlerAdapter {
     if (cutHeadFill < headerLength) {
       int take = Math.min(headerLength - cutHeadFill, end - at);
       boolean lengthKnown = cutHeadFill >= prefixLength;
+      if (cutHead == null) {
+        cutHead = new byte[headerLength];
+      }
       in.getBytes(at, cutHead, cutHeadFill, take);
       cutHeadFill += take;
       at += take;
@@ -212,7 +232,7 @@ public final class FrameDecoder extends ChannelInboundHandlerAdapter {
 
   /** Bytes held for a frame cut by the end of a read (its header array and payload so far). */
   int heldCapacity() {
-    return cutHead.length + (cutData != null ? cutData.length : 0);
+    return (cutHead != null ? cutHead.length : 0) + (cutData != null ? cutData.length : 0);
   }
 
   /**

@@ -8,14 +8,19 @@ import dev.ftcp.internal.time.Clock;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelPromise;
+import io.netty.channel.ConnectTimeoutException;
 import io.netty.channel.EventLoop;
 import java.net.InetSocketAddress;
 import java.util.List;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * A client connection's dials: the bootstrap that opens its channels, and how the outcome of
+ * A client connection's dials: a bootstrap for each attempt (built then and dropped after, so
+ * that a connection holds none of its options maps while it is up), and how the outcome of
  * each attempt meets the connection's state (a first dial that fails fails the connection; a
  * close waits for no redial unless messages are queued; otherwise the {@link Redialer} decides
  * when to try again and when to give up).
@@ -28,8 +33,12 @@ final class ClientDialing implements RedialHost {
 
   private final RealConn conn;
   private final List<InetSocketAddress> servers;
-  private final Bootstrap bootstrap;
-  private final Redialer redialer;
+  private final Options options;
+  private final EventLoop loop;
+  private final Clock clock;
+  // Made for the first dial and dropped once it succeeds: a fresh one is in the state that one
+  // is left in, so a connection whose link holds keeps none. Written on the event loop.
+  private volatile Redialer redialer;
   private int next; // event loop: the index of the server the next attempt dials
   private int firstDialTried; // event loop: servers the first dial has tried
 
@@ -37,8 +46,19 @@ final class ClientDialing implements RedialHost {
       Clock clock) {
     this.conn = conn;
     this.servers = List.copyOf(servers);
-    this.bootstrap = Pipelines.client(options, loop, conn::peer, ch -> conn.link());
+    this.options = options;
+    this.loop = loop;
+    this.clock = clock;
     this.redialer = new Redialer(this, options, clock, loop);
+  }
+
+  /** Event loop: the redialer, made again for the first outage after the first dial. */
+  private Redialer redialer() {
+    Redialer r = redialer;
+    if (r == null) {
+      redialer = r = new Redialer(this, options, clock, loop);
+    }
+    return r;
   }
 
   /** Moves on to the next server (the first again after the last), for the next attempt. */
@@ -48,21 +68,25 @@ final class ClientDialing implements RedialHost {
 
   /** Any thread: starts the first dial; its outcome completes the connection's ready future. */
   void start() {
-    if (!conn.runOnLoop(redialer::attempt)) {
+    if (!conn.runOnLoop(() -> redialer().attempt())) {
       conn.ready.completeExceptionally(new ConnectionClosedException("ftcp is shutting down"));
     }
   }
 
   /** A channel is ready; returns the attempts it took. */
   int ready(boolean first, long received) {
-    return redialer.ready(first, received);
+    int attempts = redialer().ready(first, received);
+    if (first) {
+      redialer = null;
+    }
+    return attempts;
   }
 
   /** The ready channel closed while the connection is open: redial, to the next server. */
   void linkLost(Throwable why, long received) {
     log.debug("connection to {} broke, redialing: {}", conn.peerName(), why.toString());
     moveOn();
-    redialer.linkLost(why, received);
+    redialer().linkLost(why, received);
   }
 
   @Override
@@ -78,15 +102,34 @@ final class ClientDialing implements RedialHost {
   public void dial() {
     InetSocketAddress server = servers.get(next);
     conn.target(server);
+    Bootstrap bootstrap = Pipelines.client(options, loop, server, conn.link());
     ChannelFuture f = bootstrap.connect(server);
     Channel ch = f.channel();
     conn.link().opening(ch);
+    long timeoutMillis = options.connectTimeout().toMillis();
+    ScheduledFuture<?> timeout = timeoutMillis <= 0 || f.isDone() ? null
+        : loop.schedule(() -> connectTimedOut(f, server, timeoutMillis), timeoutMillis,
+            TimeUnit.MILLISECONDS);
     f.addListener((ChannelFuture done) -> {
+      if (timeout != null) {
+        timeout.cancel(false);
+      }
       if (!done.isSuccess() && conn.link().openingFailed(done.channel())) {
         attemptFailed(DialErrors.describe(done.cause(), conn.peerName(),
             conn.options.connectTimeout()));
       }
     });
+  }
+
+  /**
+   * The connect timeout, kept here rather than by Netty: Netty's connect timeout stays referenced
+   * from the channel after the connect, 64 bytes a client connection holds for nothing.
+   */
+  private static void connectTimedOut(ChannelFuture f, InetSocketAddress server, long millis) {
+    if (f instanceof ChannelPromise && ((ChannelPromise) f).tryFailure(
+        new ConnectTimeoutException("connection timed out after " + millis + " ms: " + server))) {
+      f.channel().close();
+    }
   }
 
   /** A dial attempt failed, or its channel closed before it was ready. */
@@ -95,7 +138,7 @@ final class ClientDialing implements RedialHost {
       if (++firstDialTried < servers.size()) { // the first dial tries each server once, in order
         log.debug("dialing {} failed, trying the next server: {}", conn.peerName(), cause.toString());
         moveOn();
-        redialer.attempt();
+        redialer().attempt();
         return;
       }
       conn.firstDialFailed(cause);
@@ -109,7 +152,7 @@ final class ClientDialing implements RedialHost {
       return;
     }
     moveOn();
-    redialer.attemptFailed(cause);
+    redialer().attemptFailed(cause);
   }
 
   @Override
@@ -118,13 +161,16 @@ final class ClientDialing implements RedialHost {
       conn.terminate(RealConn.CLOSED, null);
       return;
     }
-    log.debug("giving up on {} after {} attempts: {}", conn.peerName(), redialer.attempts(),
+    log.debug("giving up on {} after {} attempts: {}", conn.peerName(), redialer().attempts(),
         lastError.toString());
     conn.terminate(RealConn.FAILED, lastError);
   }
 
   /** The connection has ended: no more attempts. */
   void cancel() {
-    redialer.cancel();
+    Redialer r = redialer;
+    if (r != null) {
+      r.cancel();
+    }
   }
 }

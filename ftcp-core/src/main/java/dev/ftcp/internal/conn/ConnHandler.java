@@ -7,25 +7,27 @@ import dev.ftcp.internal.Durations;
 import dev.ftcp.internal.codec.DecodedFrames;
 import dev.ftcp.internal.codec.FrameDecoder;
 import dev.ftcp.internal.tls.TlsHandlers;
+import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
-import io.netty.channel.ChannelInboundHandlerAdapter;
-import io.netty.channel.ChannelOutboundBuffer;
+import io.netty.channel.ChannelDuplexHandler;
+import io.netty.channel.ChannelPromise;
 import io.netty.handler.ssl.SslHandler;
 import io.netty.handler.ssl.SslHandshakeCompletionEvent;
-import io.netty.handler.timeout.IdleState;
-import io.netty.handler.timeout.IdleStateEvent;
 import java.io.IOException;
 import javax.net.ssl.SSLException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The last handler of a connection's pipeline: passes decoded messages, readiness, write
- * room, time-outs and failures of one channel to its connection ({@link LinkEvents}). One per channel, so a
- * redial gets a fresh one; event loop only.
+ * The last handler of a connection's pipeline: decodes each read ({@link FrameDecoder}, called
+ * here rather than as a handler of its own: a pipeline context less per channel and a hop less
+ * per read), and passes messages, readiness, write room, time-outs and failures of one channel
+ * to its connection ({@link LinkEvents}). It keeps the channel's timeouts: the write timeout
+ * ({@link WriteStallWatch}, made at the first write) and a server's idle timeout ({@link
+ * IdleWatch}). One per channel, so a redial gets a fresh one; event loop only.
  */
-final class ConnHandler extends ChannelInboundHandlerAdapter {
+final class ConnHandler extends ChannelDuplexHandler {
   private static final Logger log = LoggerFactory.getLogger(ConnHandler.class);
 
   private LinkEvents conn; // event loop: a resumable server's handshake hands it to the session
@@ -33,12 +35,42 @@ final class ConnHandler extends ChannelInboundHandlerAdapter {
   private final Options options;
   private final boolean tls;
   private Throwable failure;
+  private WriteStallWatch stall; // null until the first write, or with no write timeout
+  private IdleWatch idle; // null unless a server's channel with an idle timeout
+  private final boolean watchIdle;
 
-  ConnHandler(LinkEvents conn, FrameDecoder decoder, Options options) {
+  /** {@code watchIdle}: whether to fail the channel after {@code idleTimeout} of silence. */
+  ConnHandler(LinkEvents conn, FrameDecoder decoder, Options options, boolean watchIdle) {
     this.conn = conn;
     this.decoder = decoder;
     this.options = options;
     this.tls = options.tls() != null;
+    this.watchIdle = watchIdle && options.idleTimeout().toNanos() > 0;
+  }
+
+  /** Event loop: reads resumed after a pause (full buffers); the idle timeout starts again. */
+  static void readingResumed(Channel ch) {
+    ConnHandler h = ch.pipeline().get(ConnHandler.class);
+    if (h != null && h.idle != null) {
+      h.idle.restart();
+    }
+  }
+
+  @Override
+  public void handlerAdded(ChannelHandlerContext ctx) {
+    if (ctx.channel().isActive()) {
+      watchIdle(ctx);
+    }
+  }
+
+  private void watchIdle(ChannelHandlerContext ctx) {
+    if (watchIdle && idle == null) {
+      idle = new IdleWatch(ctx.channel(), options.idleTimeout().toNanos(),
+          () -> conn.readingPaused(), () -> fail(ctx, new FtcpTimeoutException(
+              "no message received for " + Durations.human(options.idleTimeout())
+                  + " (idleTimeout)")));
+      idle.start();
+    }
   }
 
   /** Event loop: from now on the channel's events go to {@code events}. */
@@ -58,6 +90,7 @@ final class ConnHandler extends ChannelInboundHandlerAdapter {
 
   @Override
   public void channelActive(ChannelHandlerContext ctx) throws Exception {
+    watchIdle(ctx);
     if (!tls) {
       conn.onReady(ctx.channel());
     }
@@ -77,18 +110,6 @@ final class ConnHandler extends ChannelInboundHandlerAdapter {
       }
       return;
     }
-    if (evt instanceof IdleStateEvent) {
-      IdleState idle = ((IdleStateEvent) evt).state();
-      if (idle == IdleState.WRITER_IDLE && waitingForSocket(ctx.channel())) {
-        fail(ctx, new FtcpTimeoutException("the socket took no byte for "
-            + Durations.human(options.writeTimeout()) + " while data waited (writeTimeout): peer not reading"));
-      } else if (idle == IdleState.READER_IDLE && !conn.readingPaused()) {
-        // While our own buffers are full we read nothing, so that time says nothing of the peer.
-        fail(ctx, new FtcpTimeoutException("no message received for "
-            + Durations.human(options.idleTimeout()) + " (idleTimeout)"));
-      }
-      return;
-    }
     super.userEventTriggered(ctx, evt);
   }
 
@@ -102,16 +123,35 @@ final class ConnHandler extends ChannelInboundHandlerAdapter {
     return String.valueOf(a);
   }
 
-  private static boolean waitingForSocket(Channel ch) {
-    ChannelOutboundBuffer out = ch.unsafe().outboundBuffer();
-    return out != null && out.totalPendingWriteBytes() > 0;
+  @Override
+  public void write(ChannelHandlerContext ctx, Object msg, ChannelPromise promise) {
+    ctx.write(msg, promise);
+    if (stall == null) {
+      long nanos = options.writeTimeout().toNanos();
+      if (nanos <= 0) {
+        return;
+      }
+      stall = new WriteStallWatch(ctx.channel(), nanos, () -> fail(ctx, new FtcpTimeoutException(
+          "the socket took no byte for " + Durations.human(options.writeTimeout())
+              + " while data waited (writeTimeout): peer not reading")));
+    }
+    stall.written();
   }
 
   @Override
   public void channelRead(ChannelHandlerContext ctx, Object msg) {
-    DecodedFrames frames = (DecodedFrames) msg;
-    for (int i = 0, n = frames.size(); i < n; i++) {
-      conn.onMessage(frames.get(i));
+    DecodedFrames frames = decoder.read((ByteBuf) msg);
+    if (frames != null) {
+      if (idle != null) {
+        idle.restart();
+      }
+      for (int i = 0, n = frames.size(); i < n; i++) {
+        conn.onMessage(frames.get(i));
+      }
+    }
+    FrameFormatException framing = decoder.takeError();
+    if (framing != null) {
+      fail(ctx, framing);
     }
   }
 

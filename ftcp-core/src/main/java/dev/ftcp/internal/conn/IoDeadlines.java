@@ -6,29 +6,23 @@ import java.time.Instant;
 
 /**
  * A connection's read and write deadlines ({@code Conn.setDeadline} and its two halves), as
- * {@link System#nanoTime()} readings: the calls they bound park in real time. Setting one wakes
- * the calls blocked under the old one, to measure themselves against the new. Thread-safe: two
- * volatile fields.
+ * {@link System#nanoTime()} readings: the calls they bound park in real time. The connection
+ * wakes the calls blocked under an old deadline after setting a new one. A connection holds
+ * {@link #NONE} until its first deadline is set. Thread-safe: two volatile fields.
  */
 final class IoDeadlines {
-  private final Runnable wakeReaders;
-  private final Runnable wakeWriters;
+  /** No deadlines; shared, never set. */
+  static final IoDeadlines NONE = new IoDeadlines();
+
   private volatile long read = Long.MAX_VALUE;
   private volatile long write = Long.MAX_VALUE;
 
-  IoDeadlines(Runnable wakeReaders, Runnable wakeWriters) {
-    this.wakeReaders = wakeReaders;
-    this.wakeWriters = wakeWriters;
-  }
-
   void setRead(Instant deadline) {
     read = nanosAt(deadline);
-    wakeReaders.run();
   }
 
   void setWrite(Instant deadline) {
     write = nanosAt(deadline);
-    wakeWriters.run();
   }
 
   /** The read deadline, {@link Long#MAX_VALUE} for none. */

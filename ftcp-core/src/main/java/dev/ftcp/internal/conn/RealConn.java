@@ -29,7 +29,6 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.BiConsumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -54,10 +53,21 @@ final class RealConn implements Conn {
   private static final String[] STATE_NAMES = {"open", "closing", "closed", "failed"};
 
   private static final VarHandle STATE;
+  private static final VarHandle GROUP_RELEASED;
+  private static final VarHandle CLOSER;
+  private static final VarHandle EVENTS;
+  private static final VarHandle REQUESTS;
+  private static final VarHandle DEADLINES;
 
   static {
     try {
-      STATE = MethodHandles.lookup().findVarHandle(RealConn.class, "state", int.class);
+      MethodHandles.Lookup l = MethodHandles.lookup();
+      STATE = l.findVarHandle(RealConn.class, "state", int.class);
+      GROUP_RELEASED = l.findVarHandle(RealConn.class, "groupReleased", boolean.class);
+      CLOSER = l.findVarHandle(RealConn.class, "closer", CloseSequence.class);
+      EVENTS = l.findVarHandle(RealConn.class, "events", SerialExecutor.class);
+      REQUESTS = l.findVarHandle(RealConn.class, "requests", Requests.class);
+      DEADLINES = l.findVarHandle(RealConn.class, "deadlines", IoDeadlines.class);
     } catch (ReflectiveOperationException e) {
       throw new ExceptionInInitializerError(e);
     }
@@ -66,18 +76,17 @@ final class RealConn implements Conn {
   final Options options;
   private final boolean client;
   private volatile InetSocketAddress peer; // a client's: the server dialed last
-  private volatile String peerName; // host:port, for messages
   final EventLoop loop;
-  private final SerialExecutor events;
+  private volatile SerialExecutor events; // made by the first state event
   private final Runnable onTerminated;
 
   private final ConnView view;
   private final WriteQueue queue;
   private final BatchWriter writer;
-  private final Requests requests;
+  private volatile Requests requests; // made by the first request
   private final Inbound inbound;
   private final ClientDialing dialing; // client only
-  private final CloseSequence closer;
+  private volatile CloseSequence closer; // made when the connection starts closing
   private final Clock clock;
   private ResumableSession session; // null unless resumable; set before the first channel
 
@@ -86,9 +95,9 @@ final class RealConn implements Conn {
   private final ConnLink link;
   final CompletableFuture<Void> ready = new CompletableFuture<>();
   private final CompletableFuture<Void> terminated = new CompletableFuture<>();
-  private final AtomicBoolean groupReleased = new AtomicBoolean();
+  private volatile boolean groupReleased;
 
-  private final IoDeadlines deadlines;
+  private volatile IoDeadlines deadlines = IoDeadlines.NONE; // replaced at the first set
 
   private RealConn(Options options, boolean client, List<InetSocketAddress> peers, EventLoop loop,
       Clock clock, Runnable onTerminated) {
@@ -96,19 +105,14 @@ final class RealConn implements Conn {
     this.options = options;
     this.client = client;
     this.peer = peer;
-    this.peerName = ConnHandler.hostPort(peer);
     this.loop = loop;
     this.onTerminated = onTerminated;
-    this.events = new SerialExecutor(options.callbackExecutor());
     this.link = new ConnLink(this, client);
     this.view = new ConnView(this, loop, options.callbackExecutor());
     this.queue = new WriteQueue(options, view);
     this.writer = queue.writer();
-    this.requests = new Requests(clock, options.callbackExecutor(), queue, view);
-    this.inbound = new Inbound(view, requests, writer, options.bigFrames(),
+    this.inbound = new Inbound(view, null, writer, options.bigFrames(),
         options.readerBufferDepth());
-    this.deadlines = new IoDeadlines(inbound::wakeReaders, queue::wakeBlockedWriters);
-    this.closer = new CloseSequence(this, clock, options.closeLinger().toNanos());
     this.dialing = client ? new ClientDialing(this, options, loop, peers, clock) : null;
     this.clock = clock;
     if (client && options.resumable()) {
@@ -171,9 +175,19 @@ final class RealConn implements Conn {
     }
   }
 
-  /** Tells the state listener of an event, in order with the others. */
+  /** Tells the state listener of an event, in order with the others; nothing without one. */
   void tell(BiConsumer<ConnStateListener, Conn> event) {
-    events.execute(() -> event.accept(options.stateListener(), this));
+    if (options.stateListener() != ConnStateListener.NONE) {
+      SerialExecutor e = events;
+      if (e == null) {
+        SerialExecutor fresh = new SerialExecutor(options.callbackExecutor());
+        e = (SerialExecutor) EVENTS.compareAndExchange(this, null, fresh);
+        if (e == null) {
+          e = fresh;
+        }
+      }
+      e.execute(() -> event.accept(options.stateListener(), this));
+    }
   }
 
   /** Starts the first dial of a client connection; the outcome completes {@link #ready}. */
@@ -207,22 +221,54 @@ final class RealConn implements Conn {
     return dialing;
   }
 
+  /** The close sequence, made by the first call (closing is when a connection needs one). */
   CloseSequence closer() {
-    return closer;
+    CloseSequence c = closer;
+    if (c == null) {
+      CloseSequence fresh = new CloseSequence(this, clock, options.closeLinger().toNanos());
+      c = (CloseSequence) CLOSER.compareAndExchange(this, null, fresh);
+      if (c == null) {
+        c = fresh;
+      }
+    }
+    return c;
   }
 
   boolean lingering() {
-    return closer.lingering();
+    CloseSequence c = closer;
+    return c != null && c.lingering();
   }
 
+  /**
+   * The connection's requests, made by the first call (a connection that never requests holds
+   * none). Whichever thread made it, the reading side matches replies with it before any
+   * request is sent; one made after the end fails what is sent with it, as a request sent at
+   * the end does.
+   */
+  private Requests requests() {
+    Requests r = requests;
+    if (r == null) {
+      Requests fresh = new Requests(clock, options.callbackExecutor(), queue, view);
+      r = (Requests) REQUESTS.compareAndExchange(this, null, fresh);
+      if (r == null) {
+        r = fresh;
+      }
+      inbound.useRequests(r);
+      if (ended()) {
+        r.endAll(closedException());
+      }
+    }
+    return r;
+  }
+
+  /** "host:port" of the peer, for messages. */
   String peerName() {
-    return peerName;
+    return ConnHandler.hostPort(peer);
   }
 
   /** Client, event loop: the server the next dial attempt goes to. */
   void target(InetSocketAddress address) {
     peer = address;
-    peerName = ConnHandler.hostPort(address);
   }
 
   /** The server a client dials, or a server connection's client. */
@@ -247,13 +293,13 @@ final class RealConn implements Conn {
 
   @Override
   public Message request(Message msg, Duration timeout) throws IOException {
-    return requests.request(msg, timeout);
+    return requests().request(msg, timeout);
   }
 
   @Override
   public CompletableFuture<Message> requestAsync(Message msg, Duration timeout)
       throws IOException {
-    return requests.requestAsync(msg, timeout);
+    return requests().requestAsync(msg, timeout);
   }
 
   @Override
@@ -264,19 +310,33 @@ final class RealConn implements Conn {
 
   @Override
   public void setReadDeadline(Instant deadline) {
-    deadlines.setRead(deadline);
+    settableDeadlines().setRead(deadline);
+    inbound.wakeReaders(); // to measure themselves against the new deadline
   }
 
   @Override
   public void setWriteDeadline(Instant deadline) {
-    deadlines.setWrite(deadline);
+    settableDeadlines().setWrite(deadline);
+    queue.wakeBlockedWriters();
+  }
+
+  private IoDeadlines settableDeadlines() {
+    IoDeadlines d = deadlines;
+    if (d == IoDeadlines.NONE) {
+      IoDeadlines fresh = new IoDeadlines();
+      d = (IoDeadlines) DEADLINES.compareAndExchange(this, IoDeadlines.NONE, fresh);
+      if (d == IoDeadlines.NONE) {
+        d = fresh;
+      }
+    }
+    return d;
   }
 
   @Override
   public void close() {
     if (STATE.compareAndSet(this, OPEN, CLOSING)) {
       queue.wakeBlockedWriters();
-      if (!runOnLoop(closer::start)) {
+      if (!runOnLoop(closer()::start)) {
         terminate(CLOSED, null);
       }
     }
@@ -286,7 +346,7 @@ final class RealConn implements Conn {
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
       } catch (ExecutionException | TimeoutException e) {
-        log.warn("closing the connection to {} took longer than expected", peerName);
+        log.warn("closing the connection to {} took longer than expected", peerName());
       }
     }
   }
@@ -325,12 +385,13 @@ final class RealConn implements Conn {
   /** Event loop: after a drain or a batch's outcome. */
   void afterWrite() {
     if (state == CLOSING) {
-      closer.afterWrite();
+      closer().afterWrite();
     }
   }
 
   boolean outputShut() {
-    return closer.outputShut();
+    CloseSequence c = closer;
+    return c != null && c.outputShut();
   }
 
   /** Event loop (or any thread when the loop is gone): the connection ends for good. */
@@ -342,7 +403,10 @@ final class RealConn implements Conn {
     terminalCause = cause;
     state = endState;
     link.ended();
-    closer.cancel();
+    CloseSequence closing = closer;
+    if (closing != null) {
+      closing.cancel();
+    }
     if (session != null) {
       session.cancelTimer();
     }
@@ -350,19 +414,22 @@ final class RealConn implements Conn {
       dialing.cancel();
     }
     writer.discardAll();
-    requests.endAll(closedException());
+    Requests rs = requests;
+    if (rs != null) {
+      rs.endAll(closedException());
+    }
     queue.wakeBlockedWriters();
     inbound.end();
     if (link.everReady()) {
       if (endState == CLOSED || !client) {
-        events.execute(() -> options.stateListener().closed(this));
+        tell(ConnStateListener::closed);
       } else {
-        events.execute(() -> options.stateListener().gaveUp(this, cause));
+        tell((l, c) -> l.gaveUp(c, cause));
       }
     }
     terminated.complete(null);
     onTerminated.run();
-    if (groupReleased.compareAndSet(false, true)) {
+    if (GROUP_RELEASED.compareAndSet(this, false, true)) {
       IoGroup.release();
     }
   }
@@ -372,13 +439,13 @@ final class RealConn implements Conn {
     Throwable cause = terminalCause;
     int s = state;
     if (s == OPEN || s == CLOSING || s == CLOSED) {
-      return new ConnectionClosedException("connection to " + peerName + " is closed");
+      return new ConnectionClosedException("connection to " + peerName() + " is closed");
     }
     if (client && link.everReady()) {
-      return new ConnectionClosedException("connection to " + peerName + " gave up redialing after "
+      return new ConnectionClosedException("connection to " + peerName() + " gave up redialing after "
           + Durations.human(options.redialTimeout()) + (cause != null ? ": " + cause.getMessage() : ""), cause);
     }
-    return new ConnectionClosedException("connection to " + peerName + " failed"
+    return new ConnectionClosedException("connection to " + peerName() + " failed"
         + (cause != null ? ": " + cause.getMessage() : ""), cause);
   }
 
@@ -420,7 +487,7 @@ final class RealConn implements Conn {
 
   @Override
   public String toString() {
-    return (client ? "Conn[client to " : "Conn[server from ") + peerName + ", "
+    return (client ? "Conn[client to " : "Conn[server from ") + peerName() + ", "
         + STATE_NAMES[state] + "]";
   }
 }

@@ -65,6 +65,7 @@ final class RealListener implements Listener, ServerHandshake.Sessions {
         .childOption(ChannelOption.TCP_NODELAY, true)
         .childOption(ChannelOption.SO_KEEPALIVE, options.keepAlive())
         .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK, Pipelines.WATER_MARK)
+        .childOption(ChannelOption.RCVBUF_ALLOCATOR, Pipelines.RECV_ALLOCATOR)
         .childHandler(new ChannelInitializer<Channel>() {
           @Override
           protected void initChannel(Channel ch) {
@@ -132,8 +133,7 @@ final class RealListener implements Listener, ServerHandshake.Sessions {
       if (ch.eventLoop() == existing.loop) {
         existing.link().resumeOn(ch, hello.received());
       } else {
-        Pipelines.moveTo(ch, existing.loop, options,
-            () -> existing.link().resumeOn(ch, hello.received()));
+        Pipelines.moveTo(ch, existing.loop, () -> existing.link().resumeOn(ch, hello.received()));
       }
       return;
     }

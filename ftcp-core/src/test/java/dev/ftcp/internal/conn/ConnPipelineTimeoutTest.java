@@ -261,6 +261,17 @@ class ConnPipelineTimeoutTest {
   }
 
   @Test
+  void writeTimeoutKeepsNoTimerWhileNothingWaits() {
+    withWriteTimeout(Duration.ofSeconds(1));
+    assertThat(ch.runScheduledPendingTasks()).isEqualTo(-1); // an idle channel: no timer
+    ch.writeAndFlush(frame("sent at once"));
+    assertThat(ch.runScheduledPendingTasks()).isPositive(); // one look, a writeTimeout later
+    advanceMillis(1_000);
+    assertThat(ch.isOpen()).isTrue();
+    assertThat(ch.runScheduledPendingTasks()).isEqualTo(-1); // nothing waited: disarmed
+  }
+
+  @Test
   void writeTimeoutCountsWhileReadingIsPaused() {
     withWriteTimeout(Duration.ofSeconds(1));
     events.paused = true;

@@ -30,7 +30,7 @@ public final class Inbound {
   public static final int HAND_OVER_EVERY = 64;
 
   private final ReadHost host;
-  private final Requests requests;
+  private volatile Requests requests; // null until the connection's first request
   private final BatchWriter writer;
   private final int prefix;
   private final int depth;
@@ -47,6 +47,8 @@ public final class Inbound {
   private volatile long lateReplies;
 
   /**
+   * @param requests the requests its replies answer; null until the connection's first request
+   *     (then {@link #useRequests})
    * @param writer drained at each hand-over, so replies written by callbacks go out then
    * @param bigFrames whether frames have the 4-byte length prefix of big frames (for the byte counts)
    * @param depth readerBufferDepth: where a reader's buffer or the backlog pauses reading
@@ -85,9 +87,20 @@ public final class Inbound {
    * time (rr-256 with direct callbacks: 1.23 to 2.42 M requests/s). Blocked readers still wake
    * once per batch (waking them more often cost one-way throughput).
    */
+  /**
+   * Any thread: from now on replies are matched with {@code r}'s requests. Called with the one
+   * instance a connection makes, before any of its requests is sent; idempotent.
+   */
+  public void useRequests(Requests r) {
+    requests = r;
+  }
+
   private void handOver() {
     sinceHandOver = 0;
-    requests.completeAnswered();
+    Requests rs = requests;
+    if (rs != null) {
+      rs.completeAnswered();
+    }
     for (RealReader r : readers.all()) {
       r.handOverAsync();
     }
@@ -102,7 +115,8 @@ public final class Inbound {
       // nothing more, or a flooding peer could fill memory for as long as closeLinger.
       return;
     }
-    Requests.Routed routed = requests.route(m);
+    Requests rs = requests;
+    Requests.Routed routed = rs == null ? Requests.Routed.NONE : rs.route(m);
     boolean delivered = false;
     for (RealReader r : readers.all()) {
       if (!r.isClosed()) {
@@ -131,7 +145,10 @@ public final class Inbound {
     for (RealReader r : readers.all()) {
       r.batchDone();
     }
-    requests.completeAnswered();
+    Requests rs = requests;
+    if (rs != null) {
+      rs.completeAnswered();
+    }
     if (flow.isPaused()) {
       flow.resumeCheck(); // a reader may have drained while this batch filled it: see taken()
     }

@@ -1,7 +1,8 @@
 package dev.ftcp.internal.conn.read;
 
 import io.netty.channel.Channel;
-import java.util.concurrent.atomic.AtomicBoolean;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 
 /**
  * Read flow control: socket reads pause (auto-read off) when a reader's buffer or the backlog
@@ -14,11 +15,22 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * paused); the rest on the event loop. Cost: nothing per message while reads flow.
  */
 final class ReadFlow {
+  private static final VarHandle RESUME_SCHEDULED;
+
+  static {
+    try {
+      RESUME_SCHEDULED = MethodHandles.lookup()
+          .findVarHandle(ReadFlow.class, "resumeScheduled", boolean.class);
+    } catch (ReflectiveOperationException e) {
+      throw new ExceptionInInitializerError(e);
+    }
+  }
+
   private final ReadHost host;
   private final Readers readers;
   private final int depth;
   private final Runnable resumeTask = this::resumeCheck;
-  private final AtomicBoolean resumeScheduled = new AtomicBoolean();
+  private volatile boolean resumeScheduled;
   private volatile boolean paused;
 
   ReadFlow(ReadHost host, Readers readers, int depth) {
@@ -52,17 +64,17 @@ final class ReadFlow {
 
   /** Any thread: a reader took a message; resumes socket reads once it is half empty. */
   void taken(RealReader r) {
-    if (paused && !resumeScheduled.get() && r.size() <= depth / 2
-        && resumeScheduled.compareAndSet(false, true)) {
+    if (paused && !resumeScheduled && r.size() <= depth / 2
+        && RESUME_SCHEDULED.compareAndSet(this, false, true)) {
       if (!host.runOnLoop(resumeTask)) {
-        resumeScheduled.set(false);
+        resumeScheduled = false;
       }
     }
   }
 
   /** Event loop: resumes socket reads if no buffer is full any more. */
   void resumeCheck() {
-    resumeScheduled.set(false);
+    resumeScheduled = false;
     if (!paused || readers.anyFull(depth)) {
       return;
     }

@@ -17,7 +17,8 @@ final class Readers {
   private static final RealReader[] NONE = new RealReader[0];
 
   private volatile RealReader[] readers = NONE; // written under the lock
-  private final ArrayDeque<Message> backlog = new ArrayDeque<>(); // under the lock off the loop
+  // Under the lock off the loop; made by the first message no reader takes.
+  private ArrayDeque<Message> backlog;
 
   /** The open readers: a snapshot, never modified. */
   RealReader[] all() {
@@ -34,7 +35,7 @@ final class Readers {
     more[rs.length] = r;
     readers = more;
     Message m;
-    while ((m = backlog.poll()) != null) {
+    while (backlog != null && (m = backlog.poll()) != null) {
       r.offer(m);
     }
   }
@@ -52,6 +53,9 @@ final class Readers {
 
   /** Event loop: keeps a message that no reader took; returns the backlog's size. */
   int keep(Message m) {
+    if (backlog == null) {
+      backlog = new ArrayDeque<>();
+    }
     backlog.add(m);
     return backlog.size();
   }
@@ -63,6 +67,6 @@ final class Readers {
         return true;
       }
     }
-    return backlog.size() >= depth;
+    return backlog != null && backlog.size() >= depth;
   }
 }

@@ -29,12 +29,14 @@ final class RealReader implements Reader {
   private static final int CHUNK = 128;
   private static final VarHandle OFFERED;
   private static final VarHandle TAKEN;
+  private static final VarHandle TAKE_LOCK;
 
   static {
     try {
       MethodHandles.Lookup l = MethodHandles.lookup();
       OFFERED = l.findVarHandle(RealReader.class, "offered", long.class);
       TAKEN = l.findVarHandle(RealReader.class, "taken", long.class);
+      TAKE_LOCK = l.findVarHandle(RealReader.class, "takeLock", ReentrantLock.class);
     } catch (ReflectiveOperationException e) {
       throw new ExceptionInInitializerError(e);
     }
@@ -46,9 +48,9 @@ final class RealReader implements Reader {
   // A chunked array queue: no node per message, unlike ConcurrentLinkedQueue; the atomic
   // variant, because the Unsafe one makes JDK 24+ print warnings. Single producer (the event
   // loop) and single consumer: threads sharing one reader take in turn (takeLock; the event
-  // loop only tries it), so an offer is plain stores and no compare-and-set.
-  private final SpscUnboundedAtomicArrayQueue<Message> buffer =
-      new SpscUnboundedAtomicArrayQueue<>(CHUNK);
+  // loop only tries it), so an offer is plain stores and no compare-and-set. Made by the first
+  // offer: a reader that has received nothing holds no chunk (most of an idle reader's size).
+  private volatile SpscUnboundedAtomicArrayQueue<Message> buffer;
   // The buffer's size is offered - taken. Each counter has one writer at a time (the event
   // loop; the holder of takeLock), so neither needs a read-modify-write: the event loop
   // publishes with a release store (no fence per message); the taker with a volatile store,
@@ -57,14 +59,15 @@ final class RealReader implements Reader {
   private long offered; // event loop
   private long taken; // under takeLock
   // Taken by reader threads; the event loop only ever tries it.
-  private final ReentrantLock takeLock = new ReentrantLock();
+  // Made by the first call of takeLock().
+  private volatile ReentrantLock takeLock;
   // Asynchronous reads waiting for a message: added by any thread, matched with buffered
   // messages by the event loop after each read batch (see readAsync for why none is missed).
   private final ConcurrentLinkedQueue<CompletableFuture<Message>> asyncWaiting =
       new ConcurrentLinkedQueue<>();
   // Matched pairs (future, message, future, message...), completed once per batch on the
   // callback executor. Event loop only (or any thread once the connection has ended).
-  private final ArrayList<Object> handoffs = new ArrayList<>();
+  private ArrayList<Object> handoffs; // made by the first match
   private final Runnable settleTask = this::settle;
   private final Waiters waiting = new Waiters();
   private volatile boolean closed;
@@ -76,7 +79,11 @@ final class RealReader implements Reader {
 
   /** Event loop: appends to the buffer; returns the buffer's size. */
   int offer(Message m) {
-    buffer.add(m);
+    SpscUnboundedAtomicArrayQueue<Message> b = buffer;
+    if (b == null) {
+      buffer = b = new SpscUnboundedAtomicArrayQueue<>(CHUNK);
+    }
+    b.add(m);
     OFFERED.setRelease(this, offered + 1);
     return size();
   }
@@ -129,7 +136,7 @@ final class RealReader implements Reader {
     // at the waiters after its batch (batchDone) sees this read. Only in the first case, or at
     // the end, does the event loop get a task; otherwise a waiting read costs it nothing.
     asyncWaiting.add(f);
-    if (!buffer.isEmpty() || closed || conn.ended()) {
+    if (!bufferEmpty() || closed || conn.ended()) {
       settleSoon();
     }
     return f;
@@ -157,7 +164,7 @@ final class RealReader implements Reader {
       return;
     }
     flushHandoffs();
-    if ((closed || conn.ended()) && buffer.isEmpty() && !asyncWaiting.isEmpty()) {
+    if ((closed || conn.ended()) && bufferEmpty() && !asyncWaiting.isEmpty()) {
       ConnectionClosedException e = closed
           ? new ConnectionClosedException("reader is closed") : conn.closedException();
       Executor executor = conn.callbacks();
@@ -172,8 +179,8 @@ final class RealReader implements Reader {
   /** A reader thread held the take lock: settle again as a new event-loop task. */
   private void retrySettle() {
     if (!conn.runOnLoop(settleTask)) {
-      takeLock.lock(); // the loop is gone: no event loop left to keep from blocking
-      takeLock.unlock();
+      takeLock().lock(); // the loop is gone: no event loop left to keep from blocking
+      takeLock().unlock();
       settle();
     }
   }
@@ -183,7 +190,7 @@ final class RealReader implements Reader {
    * false when a reader thread holds the take lock.
    */
   private boolean matchAsync() {
-    if (!takeLock.tryLock()) {
+    if (!takeLock().tryLock()) {
       return false;
     }
     boolean took = false;
@@ -199,12 +206,15 @@ final class RealReader implements Reader {
           break;
         }
         asyncWaiting.poll();
+        if (handoffs == null) {
+          handoffs = new ArrayList<>();
+        }
         handoffs.add(f);
         handoffs.add(m);
         took = true;
       }
     } finally {
-      takeLock.unlock();
+      takeLock().unlock();
     }
     if (took) {
       owner.taken(this);
@@ -214,7 +224,7 @@ final class RealReader implements Reader {
 
   @SuppressWarnings("unchecked")
   private void flushHandoffs() {
-    if (handoffs.isEmpty()) {
+    if (handoffs == null || handoffs.isEmpty()) {
       return;
     }
     Object[] done = handoffs.toArray();
@@ -231,9 +241,28 @@ final class RealReader implements Reader {
     return (int) ((long) OFFERED.getAcquire(this) - (long) TAKEN.getVolatile(this));
   }
 
+  /** The lock takers hold; made by the first call. */
+  private ReentrantLock takeLock() {
+    ReentrantLock l = takeLock;
+    if (l == null) {
+      ReentrantLock fresh = new ReentrantLock();
+      l = (ReentrantLock) TAKE_LOCK.compareAndExchange(this, null, fresh);
+      if (l == null) {
+        l = fresh;
+      }
+    }
+    return l;
+  }
+
+  private boolean bufferEmpty() {
+    SpscUnboundedAtomicArrayQueue<Message> b = buffer;
+    return b == null || b.isEmpty();
+  }
+
   /** Takes the head of the buffer; the caller holds takeLock. */
   private Message pollLocked() {
-    Message m = buffer.poll();
+    SpscUnboundedAtomicArrayQueue<Message> b = buffer;
+    Message m = b == null ? null : b.poll();
     if (m != null) {
       TAKEN.setVolatile(this, taken + 1);
     }
@@ -285,18 +314,21 @@ final class RealReader implements Reader {
         throw new FtcpTimeoutException(deadline == readDeadline
             ? "read deadline passed" : "no message within the read timeout");
       }
-      waiting.parkUntil(() -> buffer.isEmpty() && !closed && !conn.ended()
+      waiting.parkUntil(() -> bufferEmpty() && !closed && !conn.ended()
           && readDeadline == conn.readDeadline(), deadline, this, "a message");
     }
   }
 
   private Message take() {
+    if (bufferEmpty()) {
+      return null; // callers look again after registering as waiting: no lock for nothing
+    }
     Message m;
-    takeLock.lock();
+    takeLock().lock();
     try {
       m = pollLocked();
     } finally {
-      takeLock.unlock();
+      takeLock().unlock();
     }
     if (m != null) {
       owner.taken(this);

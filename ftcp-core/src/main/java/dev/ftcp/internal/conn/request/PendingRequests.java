@@ -22,8 +22,11 @@ import java.util.List;
 final class PendingRequests {
   private static final long FIBONACCI = 0x9E3779B97F4A7C15L; // 2^64 / golden ratio, odd
 
-  private PendingRequest[] slots = new PendingRequest[4]; // null: free
-  private int shift = 62; // 64 - log2(slots.length): the hash's top bits index the table
+  private static final PendingRequest[] NO_SLOTS = {};
+  private static final int FIRST_SLOTS = 4;
+
+  private PendingRequest[] slots = NO_SLOTS; // null: free; none until the first request
+  private int shift = 64; // 64 - log2(slots.length): the hash's top bits index the table
   private int size;
 
   private int home(long id) {
@@ -115,6 +118,9 @@ final class PendingRequests {
 
   /** The slot holding {@code id}, or -1. */
   private int find(long id) {
+    if (size == 0) {
+      return -1; // also what keeps an empty table's lookups from hashing into no slot
+    }
     int mask = slots.length - 1;
     for (int i = home(id); ; i = (i + 1) & mask) {
       PendingRequest q = slots[i];
@@ -158,8 +164,8 @@ final class PendingRequests {
 
   private void grow() {
     PendingRequest[] old = slots;
-    slots = new PendingRequest[old.length * 2];
-    shift--;
+    slots = new PendingRequest[Math.max(FIRST_SLOTS, old.length * 2)];
+    shift = 64 - Integer.numberOfTrailingZeros(slots.length);
     for (PendingRequest p : old) {
       if (p != null) {
         place(p);

@@ -10,6 +10,8 @@ import dev.ftcp.internal.time.Clock;
 import dev.ftcp.internal.time.Deadlines;
 import java.io.IOException;
 import java.io.InterruptedIOException;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -20,8 +22,6 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
-import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * A connection's requests: the in-flight table, matching replies to it, the timeouts of
@@ -36,6 +36,21 @@ import java.util.concurrent.atomic.AtomicLong;
  * accesses under one uncontended lock; see {@link PendingRequests}.
  */
 public final class Requests {
+  private static final VarHandle SWEEP_AT;
+  private static final VarHandle SWEEPS_ARMED;
+  private static final VarHandle TIMED_OUT;
+
+  static {
+    try {
+      MethodHandles.Lookup l = MethodHandles.lookup();
+      SWEEP_AT = l.findVarHandle(Requests.class, "sweepAt", long.class);
+      SWEEPS_ARMED = l.findVarHandle(Requests.class, "sweepsArmed", int.class);
+      TIMED_OUT = l.findVarHandle(Requests.class, "timedOut", TimedOutIds.class);
+    } catch (ReflectiveOperationException e) {
+      throw new ExceptionInInitializerError(e);
+    }
+  }
+
   /** Timed-out request IDs remembered so that their late replies are recognized. */
   static final int TIMED_OUT_MEMORY = 4096;
 
@@ -54,13 +69,13 @@ public final class Requests {
   private final WriteQueue queue;
   private final WriteHost conn;
   private final PendingRequests inFlight = new PendingRequests();
-  private final TimedOutIds timedOut = new TimedOutIds(TIMED_OUT_MEMORY);
-  private final List<PendingRequest> answeredAsync = new ArrayList<>(); // event loop
+  private volatile TimedOutIds timedOut; // made at the first timeout
+  private List<PendingRequest> answeredAsync; // event loop; made at the first async reply
   // The sweep of overdue asynchronous requests (see armSweep): sweepAt is when the earliest one
   // armed is due (Deadlines.NONE: none is); sweepTimer the latest armed, cancelled at the end.
-  private final AtomicLong sweepAt = new AtomicLong(Deadlines.NONE);
+  private volatile long sweepAt = Deadlines.NONE;
   private volatile Clock.Cancellable sweepTimer;
-  private final AtomicInteger sweepsArmed = new AtomicInteger(); // scheduled, not yet run
+  private volatile int sweepsArmed; // scheduled, not yet run
   private volatile boolean ended;
 
   /**
@@ -138,7 +153,7 @@ public final class Requests {
       return p.get(Math.max(0, Deadlines.saturatedNanos(timeout)), TimeUnit.NANOSECONDS);
     } catch (TimeoutException e) {
       if (inFlight.remove(p)) {
-        timedOut.add(p.id);
+        timedOut().add(p.id);
         throw p.timedOut();
       }
       return join(p); // the reply won the race; it is being completed now
@@ -170,16 +185,16 @@ public final class Requests {
       if (ended) {
         return false;
       }
-      long at = sweepAt.get();
+      long at = sweepAt;
       if (at != Deadlines.NONE && at - deadline <= 0) {
         return true;
       }
-      if (sweepAt.compareAndSet(at, deadline)) {
-        sweepsArmed.incrementAndGet();
+      if (SWEEP_AT.compareAndSet(this, at, deadline)) {
+        SWEEPS_ARMED.getAndAdd(this, 1);
         Clock.Cancellable t = clock.schedule(() -> sweep(deadline),
             Math.max(0, deadline - clock.nanoTime()), Runnable::run);
         if (t == null) {
-          sweepsArmed.decrementAndGet();
+          SWEEPS_ARMED.getAndAdd(this, -1);
           return false;
         }
         sweepTimer = t;
@@ -199,18 +214,31 @@ public final class Requests {
    * most once per tick, and a timeout fires at most a tick late.
    */
   private void sweep(long armedAt) {
-    sweepsArmed.decrementAndGet();
-    sweepAt.compareAndSet(armedAt, Deadlines.NONE);
+    SWEEPS_ARMED.getAndAdd(this, -1);
+    SWEEP_AT.compareAndSet(this, armedAt, Deadlines.NONE);
     List<PendingRequest> overdue = new ArrayList<>();
     long next = inFlight.removeOverdue(clock.nanoTime(), overdue);
     for (PendingRequest p : overdue) {
-      timedOut.add(p.id);
+      timedOut().add(p.id);
       FtcpTimeoutException e = p.timedOut();
       callbacks.execute(() -> p.completeExceptionally(e));
     }
     if (next != Deadlines.NONE) {
       armSweep(next);
     }
+  }
+
+  /** The timed-out IDs, made by the first timeout (most connections never have one). */
+  private TimedOutIds timedOut() {
+    TimedOutIds t = timedOut;
+    if (t == null) {
+      TimedOutIds fresh = new TimedOutIds(TIMED_OUT_MEMORY);
+      t = (TimedOutIds) TIMED_OUT.compareAndExchange(this, null, fresh);
+      if (t == null) {
+        t = fresh;
+      }
+    }
+    return t;
   }
 
   /**
@@ -227,18 +255,22 @@ public final class Requests {
     if (p != null) {
       if (p.async) {
         p.reply = m;
+        if (answeredAsync == null) {
+          answeredAsync = new ArrayList<>();
+        }
         answeredAsync.add(p);
       } else {
         p.complete(m);
       }
       return Routed.ANSWERED;
     }
-    return timedOut.remove(repId) ? Routed.LATE : Routed.NONE;
+    TimedOutIds late = timedOut;
+    return late != null && late.remove(repId) ? Routed.LATE : Routed.NONE;
   }
 
   /** Event loop: completes the asynchronous requests answered since the last call, in one task. */
   public void completeAnswered() {
-    if (!answeredAsync.isEmpty()) {
+    if (answeredAsync != null && !answeredAsync.isEmpty()) {
       PendingRequest[] done = answeredAsync.toArray(new PendingRequest[0]);
       answeredAsync.clear();
       callbacks.execute(() -> {
@@ -286,7 +318,7 @@ public final class Requests {
 
   /** Sweeps scheduled and not yet run (for tests). */
   public int sweepsArmed() {
-    return sweepsArmed.get();
+    return sweepsArmed;
   }
 
   private static Message join(PendingRequest p) throws IOException {

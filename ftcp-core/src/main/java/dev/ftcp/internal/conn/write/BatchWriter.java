@@ -6,8 +6,8 @@ import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelProgressiveFuture;
 import io.netty.channel.ChannelProgressiveFutureListener;
-import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicLong;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -34,6 +34,18 @@ public final class BatchWriter {
    */
   static final int TLS_BATCH_BYTES = 16 * 1024;
   static final int BATCH_MESSAGES = 1024;
+  private static final VarHandle DRAIN_SCHEDULED;
+  private static final VarHandle DISCARDED;
+
+  static {
+    try {
+      MethodHandles.Lookup l = MethodHandles.lookup();
+      DRAIN_SCHEDULED = l.findVarHandle(BatchWriter.class, "drainScheduled", boolean.class);
+      DISCARDED = l.findVarHandle(BatchWriter.class, "discarded", long.class);
+    } catch (ReflectiveOperationException e) {
+      throw new ExceptionInInitializerError(e);
+    }
+  }
 
   private final WriteRing ring;
   private final WriteHost host;
@@ -41,7 +53,7 @@ public final class BatchWriter {
   private final boolean tls;
   private final int batchBytes;
   private final Runnable drainTask = this::scheduledDrain;
-  private final AtomicBoolean drainScheduled = new AtomicBoolean();
+  private volatile boolean drainScheduled;
   private final PendingWrites pending = new PendingWrites(); // event loop
   private boolean batchFailedOnChannel; // event loop
   // Resumable sessions: a message is forgotten, and its permit returned, when the peer
@@ -54,7 +66,7 @@ public final class BatchWriter {
   // Counters: written by the event loop only (discarded also by threads that find the end).
   private volatile long messagesOut;
   private volatile long bytesOut;
-  private final AtomicLong discarded = new AtomicLong();
+  private volatile long discarded;
   private volatile long resent;
 
   BatchWriter(WriteRing ring, WriteHost host, int prefix, boolean tls, boolean resumable) {
@@ -71,9 +83,9 @@ public final class BatchWriter {
    * before it ends schedule nothing (no task, no wake-up of the loop per message).
    */
   void schedule() {
-    if (!drainScheduled.get() && drainScheduled.compareAndSet(false, true)) {
+    if (!drainScheduled && DRAIN_SCHEDULED.compareAndSet(this, false, true)) {
       if (!host.runOnLoop(drainTask)) {
-        drainScheduled.set(false);
+        drainScheduled = false;
         discardQueued();
       }
     }
@@ -90,18 +102,18 @@ public final class BatchWriter {
     try {
       drain();
     } finally {
-      drainScheduled.set(false); // volatile: ordered before the look at the ring below
+      drainScheduled = false; // volatile: ordered before the look at the ring below
     }
     // Queued from the loop itself, so no wake-up; refused only while ftcp shuts down.
     if (ring.peek() != null && drainWouldProgress()
-        && drainScheduled.compareAndSet(false, true) && !host.runOnLoop(drainTask)) {
-      drainScheduled.set(false);
+        && DRAIN_SCHEDULED.compareAndSet(this, false, true) && !host.runOnLoop(drainTask)) {
+      drainScheduled = false;
     }
   }
 
   /** Event loop: drains now if writers are waiting for a drain (the task stays queued). */
   public void drainIfScheduled() {
-    if (drainScheduled.get()) {
+    if (drainScheduled) {
       drain();
     }
   }
@@ -366,7 +378,7 @@ public final class BatchWriter {
   void discardQueued() {
     int n = ring.discardAll();
     if (n > 0) {
-      discarded.addAndGet(n);
+      DISCARDED.getAndAdd(this, (long) n);
     }
   }
 
@@ -378,7 +390,7 @@ public final class BatchWriter {
     }
     int dropped = pending.clear();
     if (dropped > 0) {
-      discarded.addAndGet(dropped);
+      DISCARDED.getAndAdd(this, (long) dropped);
     }
     discardQueued();
   }
@@ -392,6 +404,6 @@ public final class BatchWriter {
   }
 
   public long discarded() {
-    return discarded.get();
+    return discarded;
   }
 }

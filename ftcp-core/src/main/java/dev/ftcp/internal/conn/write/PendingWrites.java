@@ -7,11 +7,16 @@ import dev.ftcp.internal.codec.FrameCodec;
  * Messages taken from the ring and not yet confirmed taken by the kernel, oldest first:
  * first those written in batches whose promises are still open ({@link #written()}), then
  * those waiting to be written (to be resent after a redial, or beyond the last batch).
- * A growable array ring of (message, id) pairs; event loop only.
+ * A growable array ring of (message, id) pairs, empty arrays until the first entry (an idle
+ * connection holds none); event loop only.
  */
 final class PendingWrites {
-  private Message[] messages = new Message[16];
-  private long[] ids = new long[16];
+  private static final Message[] NO_MESSAGES = {};
+  private static final long[] NO_IDS = {};
+  private static final int FIRST_CAPACITY = 16;
+
+  private Message[] messages = NO_MESSAGES;
+  private long[] ids = NO_IDS;
   private int head;
   private int size;
   private int written;
@@ -115,8 +120,9 @@ final class PendingWrites {
 
   private void grow() {
     int n = messages.length;
-    Message[] m = new Message[n * 2];
-    long[] id = new long[n * 2];
+    int capacity = Math.max(FIRST_CAPACITY, n * 2);
+    Message[] m = new Message[capacity];
+    long[] id = new long[capacity];
     for (int k = 0; k < size; k++) {
       m[k] = messages[(head + k) & (n - 1)];
       id[k] = ids[(head + k) & (n - 1)];

@@ -7,7 +7,8 @@ import dev.ftcp.internal.IoGroup;
 import dev.ftcp.internal.codec.FrameCodec;
 import java.io.IOException;
 import java.util.Objects;
-import java.util.concurrent.atomic.AtomicLong;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 
 /**
  * The front door of a connection's write path: checks a message, gives it its ID, takes a place
@@ -20,11 +21,21 @@ import java.util.concurrent.atomic.AtomicLong;
  * (one compare-and-set), a slot store and, at most once per drain, one task for the event loop.
  */
 public final class WriteQueue {
+  private static final VarHandle SEQ;
+
+  static {
+    try {
+      SEQ = MethodHandles.lookup().findVarHandle(WriteQueue.class, "seq", long.class);
+    } catch (ReflectiveOperationException e) {
+      throw new ExceptionInInitializerError(e);
+    }
+  }
+
   private final Options options;
   private final WriteHost host;
   private final WriteRing ring;
   private final BatchWriter writer;
-  private final AtomicLong seq = new AtomicLong();
+  private volatile long seq; // the last ID given
 
   public WriteQueue(Options options, WriteHost host) {
     this.options = options;
@@ -61,7 +72,7 @@ public final class WriteQueue {
 
   /** The ID {@code msg} goes out with: its own, or the next of the connection's sequence. */
   public long idFor(Message msg) {
-    return msg.id() != 0 ? msg.id() : seq.incrementAndGet();
+    return msg.id() != 0 ? msg.id() : (long) SEQ.getAndAdd(this, 1L) + 1;
   }
 
   /** Queues a message whose ID is already decided (requests), parking while the queue is full. */
@@ -141,7 +152,7 @@ public final class WriteQueue {
 
   /** Wakes writers parked on a full queue, to look at the connection again. */
   public void wakeBlockedWriters() {
-    ring.blockedWriters().wakeAll();
+    ring.wakeBlockedWriters();
   }
 
   /** Messages queued and not yet taken by a drain. */

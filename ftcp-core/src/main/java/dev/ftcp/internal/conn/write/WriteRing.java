@@ -4,14 +4,13 @@ import dev.ftcp.Message;
 import dev.ftcp.internal.Waiters;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
-import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * The write queue: a bounded ring of (message, id) pairs, many producers (application
  * threads), one consumer (the connection's event loop). Nothing is allocated per message;
- * slots come in chunks allocated on first use, so an idle connection holds one small chunk
- * rather than {@code writeQueueDepth} slots.
+ * slots come in chunks allocated on first use, and the table of chunks with the first write, so
+ * a connection that never wrote holds neither, and an idle one one small chunk rather than
+ * {@code writeQueueDepth} slots.
  *
  * <p>Capacity is counted by permits, not by slots: a producer first takes a permit
  * ({@link #tryAcquire()}), then claims the next slot and publishes into it. Because at most
@@ -23,6 +22,22 @@ import java.util.concurrent.atomic.AtomicLong;
 final class WriteRing {
   private static final VarHandle SLOTS = MethodHandles.arrayElementVarHandle(Message[].class);
   private static final VarHandle CHUNKS = MethodHandles.arrayElementVarHandle(Chunk[].class);
+  private static final VarHandle TABLE;
+  private static final VarHandle TAIL;
+  private static final VarHandle USED;
+  private static final VarHandle WAITERS;
+
+  static {
+    try {
+      MethodHandles.Lookup l = MethodHandles.lookup();
+      TABLE = l.findVarHandle(WriteRing.class, "chunks", Chunk[].class);
+      TAIL = l.findVarHandle(WriteRing.class, "tail", long.class);
+      USED = l.findVarHandle(WriteRing.class, "used", int.class);
+      WAITERS = l.findVarHandle(WriteRing.class, "blockedWriters", Waiters.class);
+    } catch (ReflectiveOperationException e) {
+      throw new ExceptionInInitializerError(e);
+    }
+  }
   /** Slots are allocated this many at a time, when first needed: idle connections stay small. */
   private static final int CHUNK = 32;
 
@@ -41,10 +56,11 @@ final class WriteRing {
   private final int mask;
   private final int chunkShift;
   private final int chunkMask;
-  private final Chunk[] chunks;
-  private final AtomicLong tail = new AtomicLong();
-  private final AtomicInteger used = new AtomicInteger();
-  private final Waiters blockedWriters = new Waiters();
+  private final int chunkCount;
+  private volatile Chunk[] chunks; // null until the first publish
+  private volatile long tail;
+  private volatile int used;
+  private volatile Waiters blockedWriters; // made by the first writer that waits
   private long head; // consumer only
 
   WriteRing(int depth) {
@@ -54,12 +70,26 @@ final class WriteRing {
     this.mask = capacity - 1;
     this.chunkShift = Integer.numberOfTrailingZeros(chunkSize);
     this.chunkMask = chunkSize - 1;
-    this.chunks = new Chunk[capacity / chunkSize];
+    this.chunkCount = capacity / chunkSize;
+  }
+
+  /** The table of chunks, allocating it on first use (producers only). */
+  private Chunk[] table() {
+    Chunk[] t = chunks;
+    if (t == null) {
+      Chunk[] fresh = new Chunk[chunkCount];
+      t = (Chunk[]) TABLE.compareAndExchange(this, null, fresh);
+      if (t == null) {
+        t = fresh;
+      }
+    }
+    return t;
   }
 
   /** The chunk holding slot {@code i}, allocating it on first use (producers only). */
   private Chunk chunkFor(int i) {
     int k = i >>> chunkShift;
+    Chunk[] chunks = table();
     Chunk c = (Chunk) CHUNKS.getAcquire(chunks, k);
     if (c == null) {
       Chunk fresh = new Chunk(chunkMask + 1);
@@ -72,11 +102,11 @@ final class WriteRing {
   /** Takes a permit for one message, or returns false when {@code depth} are queued. */
   boolean tryAcquire() {
     for (;;) {
-      int u = used.get();
+      int u = used;
       if (u >= depth) {
         return false;
       }
-      if (used.compareAndSet(u, u + 1)) {
+      if (USED.compareAndSet(this, u, u + 1)) {
         return true;
       }
     }
@@ -91,7 +121,7 @@ final class WriteRing {
    * in the ring until the next write on the connection.
    */
   void publish(Message m, long id) {
-    int i = (int) tail.getAndIncrement() & mask;
+    int i = (int) (long) TAIL.getAndAdd(this, 1L) & mask;
     Chunk c = chunkFor(i);
     int j = i & chunkMask;
     c.ids[j] = id;
@@ -100,6 +130,10 @@ final class WriteRing {
 
   /** The next published message, or null. Consumer only. */
   Message peek() {
+    Chunk[] chunks = this.chunks;
+    if (chunks == null) {
+      return null;
+    }
     int i = (int) head & mask;
     Chunk c = (Chunk) CHUNKS.getAcquire(chunks, i >>> chunkShift);
     return c == null ? null : (Message) SLOTS.getAcquire(c.messages, i & chunkMask);
@@ -121,20 +155,38 @@ final class WriteRing {
   /** Gives back permits of consumed messages and wakes writers blocked on a full ring. */
   void release(int n) {
     if (n > 0) {
-      used.addAndGet(-n);
-      if (blockedWriters.any()) {
-        blockedWriters.wakeAll();
+      USED.getAndAdd(this, -n);
+      Waiters w = blockedWriters;
+      if (w != null && w.any()) {
+        w.wakeAll();
       }
     }
   }
 
   /** Messages queued or being published now. */
   int size() {
-    return used.get();
+    return used;
   }
 
+  /** The writers waiting for room; made by the first call (a writer about to wait). */
   Waiters blockedWriters() {
-    return blockedWriters;
+    Waiters w = blockedWriters;
+    if (w == null) {
+      Waiters fresh = new Waiters();
+      w = (Waiters) WAITERS.compareAndExchange(this, null, fresh);
+      if (w == null) {
+        w = fresh;
+      }
+    }
+    return w;
+  }
+
+  /** Wakes the writers waiting for room, if any. */
+  void wakeBlockedWriters() {
+    Waiters w = blockedWriters;
+    if (w != null) {
+      w.wakeAll();
+    }
   }
 
   /**
