@@ -130,7 +130,6 @@ final class ConnLink implements LinkEvents {
 
   @Override
   public void onChannelClosed(Channel ch, Throwable cause) {
-    conn.inbound().publishCounts();
     if (ch == connecting) {
       connecting = null;
       Throwable why = cause != null ? cause : new ConnectionClosedException("connection to "

@@ -7,6 +7,8 @@ import dev.ftcp.internal.codec.FrameCodec;
 import dev.ftcp.internal.conn.request.Requests;
 import dev.ftcp.internal.conn.write.BatchWriter;
 import io.netty.channel.Channel;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 
 /**
  * Where each received message goes: to the request it answers, to every open reader, to the
@@ -20,6 +22,19 @@ import io.netty.channel.Channel;
  * the asynchronous replies and reads it completed.
  */
 public final class Inbound {
+  private static final VarHandle MESSAGES_IN;
+  private static final VarHandle BYTES_IN;
+
+  static {
+    try {
+      MethodHandles.Lookup l = MethodHandles.lookup();
+      MESSAGES_IN = l.findVarHandle(Inbound.class, "messagesIn", long.class);
+      BYTES_IN = l.findVarHandle(Inbound.class, "bytesIn", long.class);
+    } catch (ReflectiveOperationException e) {
+      throw new ExceptionInInitializerError(e);
+    }
+  }
+
   /**
    * Messages of one read batch after which what was answered so far is handed over and sent:
    * see {@link #handOver}. Enough that a send's system call is shared by many replies; few enough
@@ -39,11 +54,10 @@ public final class Inbound {
   private int sinceHandOver; // event loop: messages since the last hand-over or batch end
   private SessionHooks session; // event loop; null unless the connection is resumable
 
-  // Counters: published from the loop's own once per read batch rather than per message.
-  private volatile long messagesIn;
-  private volatile long bytesIn;
-  private long messagesInLoop; // event loop
-  private long bytesInLoop; // event loop
+  // Counters: written by the event loop alone, with opaque stores (a plain store on x86: no
+  // fence per message), read by any thread with opaque loads (never torn).
+  private long messagesIn;
+  private long bytesIn;
   private volatile long lateReplies;
 
   /**
@@ -108,8 +122,8 @@ public final class Inbound {
   }
 
   private void deliver(Message m) {
-    messagesInLoop++;
-    bytesInLoop += FrameCodec.frameSize(m.data().length, prefix);
+    MESSAGES_IN.setOpaque(this, messagesIn + 1);
+    BYTES_IN.setOpaque(this, bytesIn + FrameCodec.frameSize(m.data().length, prefix));
     if (flow.isPaused() && host.outputShut()) {
       // close() reads on only to see the peer's end of stream: with a buffer full, keep
       // nothing more, or a flooding peer could fill memory for as long as closeLinger.
@@ -141,7 +155,6 @@ public final class Inbound {
   /** Event loop, at the end of one socket read: wake readers, hand async replies over. */
   public void onReadComplete() {
     sinceHandOver = 0;
-    publishCounts();
     for (RealReader r : readers.all()) {
       r.batchDone();
     }
@@ -157,17 +170,9 @@ public final class Inbound {
     }
   }
 
-  /** Event loop: publishes the counts of what was read (also when a channel closes). */
-  public void publishCounts() {
-    if (messagesIn != messagesInLoop) {
-      messagesIn = messagesInLoop;
-      bytesIn = bytesInLoop;
-    }
-  }
-
   /** Event loop: messages received so far, up to the one being handled. */
   public long receivedOnLoop() {
-    return messagesInLoop;
+    return messagesIn;
   }
 
   /** Event loop: a new channel is ready; it reads only if reading is not paused. */
@@ -244,11 +249,11 @@ public final class Inbound {
   }
 
   public long messagesIn() {
-    return messagesIn;
+    return (long) MESSAGES_IN.getOpaque(this);
   }
 
   public long bytesIn() {
-    return bytesIn;
+    return (long) BYTES_IN.getOpaque(this);
   }
 
   public long lateReplies() {

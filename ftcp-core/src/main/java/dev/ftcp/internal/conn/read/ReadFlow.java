@@ -29,7 +29,6 @@ final class ReadFlow {
   private final ReadHost host;
   private final Readers readers;
   private final int depth;
-  private final Runnable resumeTask = this::resumeCheck;
   private volatile boolean resumeScheduled;
   private volatile boolean paused;
 
@@ -66,7 +65,7 @@ final class ReadFlow {
   void taken(RealReader r) {
     if (paused && !resumeScheduled && r.size() <= depth / 2
         && RESUME_SCHEDULED.compareAndSet(this, false, true)) {
-      if (!host.runOnLoop(resumeTask)) {
+      if (!host.runOnLoop(this::resumeCheck)) { // rare (reads paused): no field for the task
         resumeScheduled = false;
       }
     }

@@ -30,6 +30,7 @@ final class RealReader implements Reader {
   private static final VarHandle OFFERED;
   private static final VarHandle TAKEN;
   private static final VarHandle TAKE_LOCK;
+  private static final VarHandle WAITING;
 
   static {
     try {
@@ -37,6 +38,7 @@ final class RealReader implements Reader {
       OFFERED = l.findVarHandle(RealReader.class, "offered", long.class);
       TAKEN = l.findVarHandle(RealReader.class, "taken", long.class);
       TAKE_LOCK = l.findVarHandle(RealReader.class, "takeLock", ReentrantLock.class);
+      WAITING = l.findVarHandle(RealReader.class, "waiting", Waiters.class);
     } catch (ReflectiveOperationException e) {
       throw new ExceptionInInitializerError(e);
     }
@@ -68,8 +70,7 @@ final class RealReader implements Reader {
   // Matched pairs (future, message, future, message...), completed once per batch on the
   // callback executor. Event loop only (or any thread once the connection has ended).
   private ArrayList<Object> handoffs; // made by the first match
-  private final Runnable settleTask = this::settle;
-  private final Waiters waiting = new Waiters();
+  private volatile Waiters waiting; // threads blocked in read; made by the first
   private volatile boolean closed;
 
   RealReader(Inbound owner, ReadHost conn) {
@@ -148,7 +149,7 @@ final class RealReader implements Reader {
   }
 
   private void settleSoon() {
-    if (conn.inLoop() || !conn.runOnLoop(settleTask)) {
+    if (conn.inLoop() || !conn.runOnLoop(this::settle)) {
       settle();
     }
   }
@@ -178,7 +179,7 @@ final class RealReader implements Reader {
 
   /** A reader thread held the take lock: settle again as a new event-loop task. */
   private void retrySettle() {
-    if (!conn.runOnLoop(settleTask)) {
+    if (!conn.runOnLoop(this::settle)) {
       takeLock().lock(); // the loop is gone: no event loop left to keep from blocking
       takeLock().unlock();
       settle();
@@ -241,6 +242,19 @@ final class RealReader implements Reader {
     return (int) ((long) OFFERED.getAcquire(this) - (long) TAKEN.getVolatile(this));
   }
 
+  /** The threads blocked in read; made by the first call (a thread about to block). */
+  private Waiters waiters() {
+    Waiters w = waiting;
+    if (w == null) {
+      Waiters fresh = new Waiters();
+      w = (Waiters) WAITING.compareAndExchange(this, null, fresh);
+      if (w == null) {
+        w = fresh;
+      }
+    }
+    return w;
+  }
+
   /** The lock takers hold; made by the first call. */
   private ReentrantLock takeLock() {
     ReentrantLock l = takeLock;
@@ -275,8 +289,9 @@ final class RealReader implements Reader {
 
   /** Wakes threads blocked in read, to look at the connection again; cheap when none is. */
   void wakeIfWaiting() {
-    if (waiting.any()) {
-      waiting.wakeAll();
+    Waiters w = waiting;
+    if (w != null && w.any()) {
+      w.wakeAll();
     }
   }
 
@@ -314,7 +329,7 @@ final class RealReader implements Reader {
         throw new FtcpTimeoutException(deadline == readDeadline
             ? "read deadline passed" : "no message within the read timeout");
       }
-      waiting.parkUntil(() -> bufferEmpty() && !closed && !conn.ended()
+      waiters().parkUntil(() -> bufferEmpty() && !closed && !conn.ended()
           && readDeadline == conn.readDeadline(), deadline, this, "a message");
     }
   }
@@ -340,7 +355,7 @@ final class RealReader implements Reader {
   public void close() {
     if (!closed) {
       closed = true;
-      waiting.wakeAll();
+      wakeIfWaiting();
       owner.readerClosed(this);
     }
   }
