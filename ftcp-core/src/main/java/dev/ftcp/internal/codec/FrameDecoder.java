@@ -1,6 +1,7 @@
 package dev.ftcp.internal.codec;
 
 import dev.ftcp.FrameFormatException;
+import dev.ftcp.Message;
 import dev.ftcp.internal.Internal;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelHandlerContext;
@@ -51,7 +52,7 @@ public final class FrameDecoder extends ChannelInboundHandlerAdapter {
   private SSLSession session;
   private boolean failed;
   private FrameFormatException error; // the last read's, until taken
-  private DecodedFrames out; // what the current read decoded so far, null before its first
+  private Sink sink; // where the current read's messages go; null between reads
 
   // A frame cut by the end of a read. cutHeadFill bytes of its header are in cutHead (0: no
   // frame is cut); once the header is whole, cutData holds the first cutDataFill bytes of its
@@ -82,11 +83,16 @@ public final class FrameDecoder extends ChannelInboundHandlerAdapter {
     this.session = session;
   }
 
+  /** Where {@link #read} hands each decoded message, in order, as it is decoded. */
+  public interface Sink {
+    void message(Message m);
+  }
+
   /**
    * As a pipeline's handler: decodes one read and releases its buffer; passes on what it decoded
    * as one {@link DecodedFrames}, then, if the read brought a malformed frame, the {@link
    * FrameFormatException}. (A connection's pipeline has no decoder handler: its last handler
-   * calls {@link #read} itself.)
+   * calls {@link #read} itself, and its messages go straight on, with no object per read.)
    */
   @Override
   public void channelRead(ChannelHandlerContext ctx, Object msg) {
@@ -94,8 +100,9 @@ public final class FrameDecoder extends ChannelInboundHandlerAdapter {
       ctx.fireChannelRead(msg);
       return;
     }
-    DecodedFrames frames = read((ByteBuf) msg);
-    if (frames != null) {
+    DecodedFrames frames = new DecodedFrames();
+    read((ByteBuf) msg, frames);
+    if (frames.size() > 0) {
       ctx.fireChannelRead(frames);
     }
     FrameFormatException error = takeError();
@@ -105,11 +112,12 @@ public final class FrameDecoder extends ChannelInboundHandlerAdapter {
   }
 
   /**
-   * Decodes one read and releases its buffer. Returns what it decoded, or null for no whole
-   * frame; if the read brought a malformed frame, {@link #takeError()} returns it next (the
-   * frames before it in the read are still returned).
+   * Decodes one read, handing each whole message to {@code sink} as it is decoded, and releases
+   * the read's buffer. If the read brought a malformed frame, the messages before it are handed
+   * on and {@link #takeError()} returns the error next.
    */
-  public DecodedFrames read(ByteBuf in) {
+  public void read(ByteBuf in, Sink sink) {
+    this.sink = sink;
     try {
       if (!failed) {
         decode(in);
@@ -119,11 +127,9 @@ public final class FrameDecoder extends ChannelInboundHandlerAdapter {
       dropCut();
       error = e;
     } finally {
+      this.sink = null;
       in.release();
     }
-    DecodedFrames frames = out;
-    out = null;
-    return frames;
   }
 
   /** The framing error of the last {@link #read}, once; null when there was none. */
@@ -217,11 +223,7 @@ public final class FrameDecoder extends ChannelInboundHandlerAdapter {
   }
 
   private void emit(long id, long repId, byte[] data) {
-    DecodedFrames frames = out;
-    if (frames == null) {
-      out = frames = new DecodedFrames();
-    }
-    frames.add(Internal.received(id, repId, data, session));
+    sink.message(Internal.received(id, repId, data, session));
   }
 
   private void dropCut() {

@@ -4,7 +4,7 @@ import dev.ftcp.FrameFormatException;
 import dev.ftcp.FtcpTimeoutException;
 import dev.ftcp.Options;
 import dev.ftcp.internal.Durations;
-import dev.ftcp.internal.codec.DecodedFrames;
+import dev.ftcp.Message;
 import dev.ftcp.internal.codec.FrameDecoder;
 import dev.ftcp.internal.tls.TlsHandlers;
 import io.netty.buffer.ByteBuf;
@@ -27,7 +27,7 @@ import org.slf4j.LoggerFactory;
  * ({@link WriteStallWatch}, made at the first write) and a server's idle timeout ({@link
  * IdleWatch}). One per channel, so a redial gets a fresh one; event loop only.
  */
-final class ConnHandler extends ChannelDuplexHandler {
+final class ConnHandler extends ChannelDuplexHandler implements FrameDecoder.Sink {
   private static final Logger log = LoggerFactory.getLogger(ConnHandler.class);
 
   private LinkEvents conn; // event loop: a resumable server's handshake hands it to the session
@@ -38,6 +38,7 @@ final class ConnHandler extends ChannelDuplexHandler {
   private WriteStallWatch stall; // null until the first write, or with no write timeout
   private IdleWatch idle; // null unless a server's channel with an idle timeout
   private final boolean watchIdle;
+  private boolean heard; // the current read brought a whole message
 
   /** {@code watchIdle}: whether to fail the channel after {@code idleTimeout} of silence. */
   ConnHandler(LinkEvents conn, FrameDecoder decoder, Options options, boolean watchIdle) {
@@ -140,19 +141,24 @@ final class ConnHandler extends ChannelDuplexHandler {
 
   @Override
   public void channelRead(ChannelHandlerContext ctx, Object msg) {
-    DecodedFrames frames = decoder.read((ByteBuf) msg);
-    if (frames != null) {
+    decoder.read((ByteBuf) msg, this);
+    if (heard) {
+      heard = false;
       if (idle != null) {
         idle.restart();
-      }
-      for (int i = 0, n = frames.size(); i < n; i++) {
-        conn.onMessage(frames.get(i));
       }
     }
     FrameFormatException framing = decoder.takeError();
     if (framing != null) {
       fail(ctx, framing);
     }
+  }
+
+  /** Event loop, from {@link FrameDecoder#read}: one decoded message. */
+  @Override
+  public void message(Message m) {
+    heard = true;
+    conn.onMessage(m);
   }
 
   @Override
