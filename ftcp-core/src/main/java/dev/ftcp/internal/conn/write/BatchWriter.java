@@ -46,6 +46,8 @@ public final class BatchWriter {
   private final AtomicBoolean drainScheduled = new AtomicBoolean();
   private final PendingWrites pending = new PendingWrites(); // event loop
   private boolean batchFailedOnChannel; // event loop
+  private int drainDepth; // event loop: 1 in a drain, 2 in one run from inside its flush
+  private int unreleased; // event loop: taken by the drains running, permits not yet returned
   // Resumable sessions: a message is forgotten, and its permit returned, when the peer
   // acknowledges it, not when the kernel takes it.
   private final boolean resumable;
@@ -137,7 +139,9 @@ public final class BatchWriter {
 
   /**
    * Event loop: moves queued messages to the socket in batches, one flush at the end. Also
-   * called when the channel is ready or has room again.
+   * called when the channel is ready or has room again, which Netty may report from inside this
+   * drain's flush: that inner drain writes and flushes too, and the outer one returns the write
+   * queue's permits of both.
    */
   public void drain() {
     if (host.ended()) {
@@ -158,8 +162,11 @@ public final class BatchWriter {
     // Taken from the ring in this drain. Their permits go back once, after the flush hands the
     // batches to the socket: a writer parked on a full queue then wakes once per drain instead
     // of once per batch (a batch is about 30 messages of 1 KiB, and a writer faster than the
-    // socket would wake, refill that much and park again for each one).
+    // socket would wake, refill that much and park again for each one). A drain run from inside
+    // this drain's flush (the socket took enough for the channel to be writable again) leaves
+    // its permits to the outer one, so that a flush wakes the writer once, not once per turn.
     int taken = 0;
+    drainDepth++;
     try {
       while (mayWriteOn(ch)) {
         int start = pending.written();
@@ -208,8 +215,13 @@ public final class BatchWriter {
         ch.flush();
       }
     } finally {
+      drainDepth--;
       if (!resumable) {
-        ring.release(taken);
+        unreleased += taken;
+        if (drainDepth == 0) {
+          ring.release(unreleased);
+          unreleased = 0;
+        }
       }
     }
     host.afterWrite();

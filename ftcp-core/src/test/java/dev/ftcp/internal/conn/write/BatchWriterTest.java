@@ -220,6 +220,36 @@ class BatchWriterTest {
   }
 
   @Test
+  void aDrainRunFromInsideAFlushLeavesItsPermitsToTheOuterDrain() throws Exception {
+    List<Integer> queuedAfterInnerDrain = new ArrayList<>();
+    EmbeddedChannel ch = channel(new ChannelOutboundHandlerAdapter() {
+      boolean first = true;
+
+      @Override
+      public void flush(ChannelHandlerContext ctx) throws Exception {
+        ctx.flush();
+        if (first) {
+          // The socket took the first flush and the channel is writable again: Netty reports
+          // that from inside the flush, and the connection drains again from there.
+          first = false;
+          BatchWriterTest.this.write(10, 1000);
+          writer.drain();
+          queuedAfterInnerDrain.add(queue.size());
+        }
+      }
+    });
+    List<Long> sent = write(40, 1000);
+    host.runLoop();
+    assertThat(queuedAfterInnerDrain).as("permits held until the outer drain ends")
+        .containsExactly(50);
+    assertThat(queue.size()).as("and all returned then").isZero();
+    List<Message> out = decode(written(ch));
+    assertThat(out).hasSize(50);
+    assertThat(ids(out).subList(0, 40)).isEqualTo(sent);
+    assertThat(writer.isIdle()).isTrue();
+  }
+
+  @Test
   void aBatchIsCutAtItsMessageLimit() throws Exception {
     EmbeddedChannel ch = channel();
     List<Long> sent = write(2500, 0);
