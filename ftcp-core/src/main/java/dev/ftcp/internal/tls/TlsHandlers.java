@@ -23,12 +23,31 @@ import org.slf4j.LoggerFactory;
  * handler.engine().getSession()} is the session to attach to each message received on that
  * connection (a redial makes a new handler and so a new session).
  *
+ * <p>Each buffer written to a handler is wrapped on its own ({@link SslHandler#setWrapDataSize}
+ * 0): one write of at most {@link #RECORD_WRITE_BYTES} is one TLS record, and no record joins
+ * the end of one write to the start of the next. The write path counts on it (a batch is one
+ * record, so a batch whose write failed never reached the peer), and it lets one flush carry
+ * many records.
+ *
  * <p>Stateless and thread-safe; the handlers it returns belong to one channel each.
  */
 public final class TlsHandlers {
   private TlsHandlers() {}
 
   private static final Logger log = LoggerFactory.getLogger(TlsHandlers.class);
+
+  /**
+   * The largest write that either provider wraps as one record. TLS allows 16 KiB of plaintext a
+   * record, but the JDK's TLS 1.3 pads each record by 16 bytes within that, so it cuts a 16 KiB
+   * write after 16,367 bytes; OpenSSL takes 16 KiB whole. The rest is margin.
+   */
+  public static final int RECORD_WRITE_BYTES = 16 * 1024 - 256;
+
+  /**
+   * SslHandler's wrap size that wraps each written buffer as it is: its default (16 KiB) joins
+   * buffers into full records, which cuts a batch between two records.
+   */
+  private static final int WRAP_EACH_WRITE = 0;
 
   /**
    * A client-side handler for a connection to {@code host:port}. The name sent in SNI and checked
@@ -60,6 +79,7 @@ public final class TlsHandlers {
     }
     engine.setSSLParameters(params);
     handler.setHandshakeTimeoutMillis(cfg.handshakeTimeout().toMillis());
+    handler.setWrapDataSize(WRAP_EACH_WRITE);
     if (cfg.insecureSkipVerify()) {
       log.warn(
           "TLS to {}:{} does NOT verify the server's certificate or name (insecureSkipVerify):"
@@ -82,6 +102,7 @@ public final class TlsHandlers {
     }
     SslHandler handler = Internal.sslContext(cfg).newHandler(alloc);
     handler.setHandshakeTimeoutMillis(cfg.handshakeTimeout().toMillis());
+    handler.setWrapDataSize(WRAP_EACH_WRITE);
     return handler;
   }
 

@@ -7,12 +7,18 @@ import dev.ftcp.TlsConfig;
 import dev.ftcp.TlsConfig.Provider;
 import dev.ftcp.testing.StderrCapture;
 import dev.ftcp.testing.TestCertificates;
+import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
+import io.netty.buffer.Unpooled;
 import io.netty.buffer.UnpooledByteBufAllocator;
+import io.netty.channel.embedded.EmbeddedChannel;
 import io.netty.handler.ssl.SslHandler;
 import io.netty.util.ReferenceCountUtil;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 import javax.net.ssl.SNIHostName;
 import javax.net.ssl.SSLContext;
@@ -24,7 +30,10 @@ import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
-/** What {@link TlsHandlers} sets on each engine, checked on the engine itself, no network. */
+/**
+ * What {@link TlsHandlers} sets on each engine, checked on the engine itself, and how its
+ * handlers cut writes into records, between two in-memory channels; no network.
+ */
 @Timeout(value = 10, unit = TimeUnit.SECONDS)
 class TlsHandlersTest {
   @TempDir static Path dir;
@@ -133,6 +142,97 @@ class TlsHandlersTest {
       ReferenceCountUtil.release(m.engine());
       ReferenceCountUtil.release(o.engine());
     }
+  }
+
+  /**
+   * The write path counts on this: each buffer written is one record of its own, so a batch is
+   * never cut between two records (by default SslHandler joins writes into 16 KiB records).
+   */
+  @ParameterizedTest
+  @EnumSource(names = {"JDK", "OPENSSL"})
+  void eachWriteIsWrappedAsOneRecordOfItsOwn(Provider p) {
+    TlsConfig clientCfg = TlsConfig.client().trustPem(certs.caPem).provider(p).build();
+    TlsConfig serverCfg = TlsConfig.server(certs.server.certPem, certs.server.keyPem)
+        .provider(p).build();
+    EmbeddedChannel client = new EmbeddedChannel();
+    EmbeddedChannel server = new EmbeddedChannel();
+    try {
+      server.pipeline().addLast(TlsHandlers.newServerHandler(serverCfg, server.alloc()));
+      SslHandler tls = TlsHandlers.newClientHandler(clientCfg, client.alloc(), "localhost", 1);
+      client.pipeline().addLast(tls);
+      for (int i = 0; i < 20 && !tls.handshakeFuture().isDone(); i++) {
+        pass(client, server);
+        pass(server, client);
+      }
+      assertThat(tls.handshakeFuture().isSuccess()).as("handshake").isTrue();
+      pass(client, server); // the client's last handshake message
+      pass(server, client); // what the server sent after the handshake (session tickets)
+
+      byte[] first = filled(10_000, 1);
+      byte[] second = filled(10_000, 2);
+      byte[] full = filled(TlsHandlers.RECORD_WRITE_BYTES, 3);
+      client.write(Unpooled.wrappedBuffer(first));
+      client.write(Unpooled.wrappedBuffer(second));
+      client.write(Unpooled.wrappedBuffer(full));
+      client.flush();
+      List<ByteBuf> out = new ArrayList<>();
+      ByteBuf b;
+      while ((b = client.readOutbound()) != null) {
+        out.add(b);
+      }
+      List<Integer> records = recordLengths(out);
+      // Each record carries one write and its overhead (type, nonce, tag: under 100 bytes).
+      assertThat(records).hasSize(3);
+      assertThat(records.get(0)).isBetween(10_000, 10_100);
+      assertThat(records.get(1)).isBetween(10_000, 10_100);
+      assertThat(records.get(2))
+          .isBetween(TlsHandlers.RECORD_WRITE_BYTES, TlsHandlers.RECORD_WRITE_BYTES + 100);
+
+      for (ByteBuf r : out) {
+        server.writeInbound(r);
+      }
+      ByteBuf received = Unpooled.buffer();
+      Object m;
+      while ((m = server.readInbound()) != null) {
+        received.writeBytes((ByteBuf) m);
+        ((ByteBuf) m).release();
+      }
+      assertThat(received).isEqualTo(Unpooled.wrappedBuffer(first, second, full));
+    } finally {
+      client.finishAndReleaseAll();
+      server.finishAndReleaseAll();
+    }
+  }
+
+  private static void pass(EmbeddedChannel from, EmbeddedChannel to) {
+    ByteBuf b;
+    while ((b = from.readOutbound()) != null) {
+      to.writeInbound(b);
+    }
+    Object m;
+    while ((m = to.readInbound()) != null) {
+      ReferenceCountUtil.release(m);
+    }
+  }
+
+  private static byte[] filled(int n, int value) {
+    byte[] a = new byte[n];
+    Arrays.fill(a, (byte) value);
+    return a;
+  }
+
+  /** The length field of each TLS record in {@code bufs}, read without consuming them. */
+  private static List<Integer> recordLengths(List<ByteBuf> bufs) {
+    ByteBuf all = Unpooled.wrappedBuffer(bufs.stream().map(ByteBuf::duplicate)
+        .toArray(ByteBuf[]::new));
+    List<Integer> lengths = new ArrayList<>();
+    while (all.readableBytes() >= 5) {
+      int length = all.getUnsignedShort(all.readerIndex() + 3);
+      lengths.add(length);
+      all.skipBytes(5 + length);
+    }
+    assertThat(all.readableBytes()).as("bytes after the last whole record").isZero();
+    return lengths;
   }
 
   @Test

@@ -2,6 +2,7 @@ package dev.ftcp.internal.conn.write;
 
 import dev.ftcp.Message;
 import dev.ftcp.internal.codec.FrameCodec;
+import dev.ftcp.internal.tls.TlsHandlers;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelProgressiveFuture;
@@ -13,14 +14,15 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Moves queued messages from the {@link WriteRing} to the socket: batches of frames encoded into
- * one buffer each, one flush per drain (per batch under TLS, one record each), and the accounting that makes a broken link lose nothing
- * the kernel did not take whole ({@link PendingWrites}: what the kernel took is forgotten, the
- * rest is sent again first on the next channel).
+ * one buffer each (under TLS one record each), one flush per drain, and the accounting that
+ * makes a broken link lose nothing the kernel did not take whole ({@link PendingWrites}: what
+ * the kernel took is forgotten, the rest is sent again first on the next channel).
  *
  * <p>Threads: {@link #schedule} from any thread (a writer after publishing); everything else on
  * the connection's event loop. Cost: per drain one task at most, however many writers publish
- * meanwhile; per batch (up to 32 KiB or 1,024 messages; 16 KiB with TLS) one buffer, one
- * progressive promise and its listener; nothing per message but the encoding.
+ * meanwhile, and one flush; per batch (up to 32 KiB or 1,024 messages; with TLS up to one
+ * record, 16,128 bytes) one buffer, one progressive promise and its listener; nothing per
+ * message but the encoding.
  */
 public final class BatchWriter {
   private static final Logger log = LoggerFactory.getLogger(BatchWriter.class);
@@ -28,11 +30,12 @@ public final class BatchWriter {
   /** A batch is cut at this many bytes or messages: big enough to amortize, small enough to pipeline. */
   static final int BATCH_BYTES = 32 * 1024;
   /**
-   * With TLS a batch must fit one TLS record (16 KiB of plaintext) and is flushed on its own,
-   * so that SslHandler never puts two batches in one record: a record reaches the peer whole
-   * or not at all, so a failed batch was not delivered and resending it duplicates nothing.
+   * With TLS a batch must fit one TLS record; the SslHandler wraps each written buffer on its
+   * own ({@link TlsHandlers}), so each batch is one record and no record holds parts of two. A
+   * record reaches the peer whole or not at all, so a failed batch was not delivered and
+   * resending it duplicates nothing.
    */
-  static final int TLS_BATCH_BYTES = 16 * 1024;
+  static final int TLS_BATCH_BYTES = TlsHandlers.RECORD_WRITE_BYTES;
   static final int BATCH_MESSAGES = 1024;
   private static final VarHandle DRAIN_SCHEDULED;
   private static final VarHandle DISCARDED;
@@ -50,12 +53,13 @@ public final class BatchWriter {
   private final WriteRing ring;
   private final WriteHost host;
   private final int prefix;
-  private final boolean tls;
   private final int batchBytes;
   private final Runnable drainTask = this::scheduledDrain;
   private volatile boolean drainScheduled;
   private final PendingWrites pending = new PendingWrites(); // event loop
   private boolean batchFailedOnChannel; // event loop
+  private int drainDepth; // event loop: 1 in a drain, 2 in one run from inside its flush
+  private int unreleased; // event loop: taken by the drains running, permits not yet returned
   // Resumable sessions: a message is forgotten, and its permit returned, when the peer
   // acknowledges it, not when the kernel takes it.
   private final boolean resumable;
@@ -73,7 +77,6 @@ public final class BatchWriter {
     this.ring = ring;
     this.host = host;
     this.prefix = prefix;
-    this.tls = tls;
     this.resumable = resumable;
     this.batchBytes = tls ? TLS_BATCH_BYTES : BATCH_BYTES;
   }
@@ -148,7 +151,9 @@ public final class BatchWriter {
 
   /**
    * Event loop: moves queued messages to the socket in batches, one flush at the end. Also
-   * called when the channel is ready or has room again.
+   * called when the channel is ready or has room again, which Netty may report from inside this
+   * drain's flush: that inner drain writes and flushes too, and the outer one returns the write
+   * queue's permits of both.
    */
   public void drain() {
     if (host.ended()) {
@@ -169,8 +174,11 @@ public final class BatchWriter {
     // Taken from the ring in this drain. Their permits go back once, after the flush hands the
     // batches to the socket: a writer parked on a full queue then wakes once per drain instead
     // of once per batch (a batch is about 30 messages of 1 KiB, and a writer faster than the
-    // socket would wake, refill that much and park again for each one).
+    // socket would wake, refill that much and park again for each one). A drain run from inside
+    // this drain's flush (the socket took enough for the channel to be writable again) leaves
+    // its permits to the outer one, so that a flush wakes the writer once, not once per turn.
     int taken = 0;
+    drainDepth++;
     try {
       while (mayWriteOn(ch)) {
         int start = pending.written();
@@ -212,20 +220,20 @@ public final class BatchWriter {
         }
         pending.markWritten(count);
         ch.write(buf, ch.newProgressivePromise().addListener(new Batch(ch, count, bytes)));
-        if (tls) {
-          // One TLS record per batch: see TLS_BATCH_BYTES.
-          ch.flush();
-        } else {
-          wrote = true;
-        }
+        wrote = true;
       }
       if (wrote || controlWritten) {
         controlWritten = false;
         ch.flush();
       }
     } finally {
+      drainDepth--;
       if (!resumable) {
-        ring.release(taken);
+        unreleased += taken;
+        if (drainDepth == 0) {
+          ring.release(unreleased);
+          unreleased = 0;
+        }
       }
     }
     host.afterWrite();

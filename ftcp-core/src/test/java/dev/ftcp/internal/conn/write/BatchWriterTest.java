@@ -8,9 +8,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.ftcp.ConnectionClosedException;
 import dev.ftcp.Message;
 import dev.ftcp.Options;
+import dev.ftcp.TlsConfig;
 import dev.ftcp.internal.codec.DecodedFrames;
 import dev.ftcp.internal.codec.FrameCodec;
 import dev.ftcp.internal.codec.FrameDecoder;
+import dev.ftcp.internal.tls.TlsHandlers;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
@@ -182,6 +184,69 @@ class BatchWriterTest {
     assertThat(batchSizes(batches))
         .containsExactly(32 * KB_FRAME, 32 * KB_FRAME, 32 * KB_FRAME, 4 * KB_FRAME);
     assertThat(ids(decode(batches))).isEqualTo(sent);
+  }
+
+  /** Counts the flushes that pass it. */
+  private static final class CountedFlushes extends ChannelOutboundHandlerAdapter {
+    int flushes;
+
+    @Override
+    public void flush(ChannelHandlerContext ctx) {
+      flushes++;
+      ctx.flush();
+    }
+  }
+
+  @Test
+  void underTlsEachBatchFitsOneRecordAndOneFlushCarriesThemAll() throws Exception {
+    FakeHost tlsHost = FakeHost.queuingTasks();
+    WriteQueue tlsQueue = new WriteQueue(Options.builder().writeQueueDepth(5_000)
+        .tls(TlsConfig.client().provider(TlsConfig.Provider.JDK).build()).build(), tlsHost);
+    CountedFlushes flushes = new CountedFlushes();
+    EmbeddedChannel ch = new EmbeddedChannel(flushes);
+    channels.add(ch);
+    tlsHost.channel = ch;
+    List<Long> sent = new ArrayList<>();
+    for (int i = 0; i < 40; i++) {
+      sent.add(tlsQueue.write(Message.of(new byte[1000])));
+    }
+    tlsHost.runLoop();
+    List<ByteBuf> batches = written(ch);
+    // 15 frames of 1,018 bytes fit a record's 16,128; a 16th would not.
+    assertThat(BatchWriter.TLS_BATCH_BYTES).isEqualTo(TlsHandlers.RECORD_WRITE_BYTES);
+    assertThat(batchSizes(batches)).containsExactly(15 * KB_FRAME, 15 * KB_FRAME, 10 * KB_FRAME);
+    assertThat(flushes.flushes).as("one flush for the drain, not one per batch").isEqualTo(1);
+    assertThat(ids(decode(batches))).isEqualTo(sent);
+  }
+
+  @Test
+  void aDrainRunFromInsideAFlushLeavesItsPermitsToTheOuterDrain() throws Exception {
+    List<Integer> queuedAfterInnerDrain = new ArrayList<>();
+    EmbeddedChannel ch = channel(new ChannelOutboundHandlerAdapter() {
+      boolean first = true;
+
+      @Override
+      public void flush(ChannelHandlerContext ctx) throws Exception {
+        ctx.flush();
+        if (first) {
+          // The socket took the first flush and the channel is writable again: Netty reports
+          // that from inside the flush, and the connection drains again from there.
+          first = false;
+          BatchWriterTest.this.write(10, 1000);
+          writer.drain();
+          queuedAfterInnerDrain.add(queue.size());
+        }
+      }
+    });
+    List<Long> sent = write(40, 1000);
+    host.runLoop();
+    assertThat(queuedAfterInnerDrain).as("permits held until the outer drain ends")
+        .containsExactly(50);
+    assertThat(queue.size()).as("and all returned then").isZero();
+    List<Message> out = decode(written(ch));
+    assertThat(out).hasSize(50);
+    assertThat(ids(out).subList(0, 40)).isEqualTo(sent);
+    assertThat(writer.isIdle()).isTrue();
   }
 
   @Test
