@@ -100,7 +100,7 @@ final class ConnLink implements LinkEvents {
     }
     if (first) {
       conn.tell(ConnStateListener::connected);
-      conn.ready.complete(null);
+      conn.readyDone();
     }
     conn.writer().channelReady();
     if (conn.isClosing()) {

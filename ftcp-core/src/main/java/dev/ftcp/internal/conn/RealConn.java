@@ -52,6 +52,7 @@ final class RealConn implements Conn {
   static final int FAILED = 3;
   private static final String[] STATE_NAMES = {"open", "closing", "closed", "failed"};
 
+  private static final CompletableFuture<Void> READY = CompletableFuture.completedFuture(null);
   private static final VarHandle STATE;
   private static final VarHandle GROUP_RELEASED;
   private static final VarHandle CLOSER;
@@ -93,7 +94,10 @@ final class RealConn implements Conn {
   private volatile int state = OPEN;
   private volatile Throwable terminalCause;
   private final ConnLink link;
-  final CompletableFuture<Void> ready = new CompletableFuture<>();
+  // Completed when the connection is first usable (or failed when it never is); once completed
+  // normally it is replaced by READY, one shared completed future, so that an open connection
+  // does not hold its own (see readyDone).
+  volatile CompletableFuture<Void> ready = new CompletableFuture<>();
   private final CompletableFuture<Void> terminated = new CompletableFuture<>();
   private volatile boolean groupReleased;
 
@@ -259,6 +263,13 @@ final class RealConn implements Conn {
       }
     }
     return r;
+  }
+
+  /** Event loop: the connection is usable for the first time. */
+  void readyDone() {
+    CompletableFuture<Void> first = ready;
+    ready = READY; // whoever holds the first one sees it completed below
+    first.complete(null);
   }
 
   /** "host:port" of the peer, for messages. */

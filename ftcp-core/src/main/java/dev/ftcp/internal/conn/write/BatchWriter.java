@@ -24,7 +24,7 @@ import org.slf4j.LoggerFactory;
  * record, 16,128 bytes) one buffer, one progressive promise and its listener; nothing per
  * message but the encoding.
  */
-public final class BatchWriter {
+public final class BatchWriter implements Runnable {
   private static final Logger log = LoggerFactory.getLogger(BatchWriter.class);
 
   /** A batch is cut at this many bytes or messages: big enough to amortize, small enough to pipeline. */
@@ -54,7 +54,6 @@ public final class BatchWriter {
   private final WriteHost host;
   private final int prefix;
   private final int batchBytes;
-  private final Runnable drainTask = this::scheduledDrain;
   private volatile boolean drainScheduled;
   private final PendingWrites pending = new PendingWrites(); // event loop
   private boolean batchFailedOnChannel; // event loop
@@ -87,7 +86,7 @@ public final class BatchWriter {
    */
   void schedule() {
     if (!drainScheduled && DRAIN_SCHEDULED.compareAndSet(this, false, true)) {
-      if (!host.runOnLoop(drainTask)) {
+      if (!host.runOnLoop(this)) {
         drainScheduled = false;
         discardQueued();
       }
@@ -101,7 +100,8 @@ public final class BatchWriter {
    * What is found on that look is drained by a new task, so one busy connection cannot keep its
    * event loop from the others.
    */
-  private void scheduledDrain() {
+  @Override
+  public void run() {
     try {
       drain();
     } finally {
@@ -109,7 +109,7 @@ public final class BatchWriter {
     }
     // Queued from the loop itself, so no wake-up; refused only while ftcp shuts down.
     if (ring.peek() != null && drainWouldProgress()
-        && DRAIN_SCHEDULED.compareAndSet(this, false, true) && !host.runOnLoop(drainTask)) {
+        && DRAIN_SCHEDULED.compareAndSet(this, false, true) && !host.runOnLoop(this)) {
       drainScheduled = false;
     }
   }

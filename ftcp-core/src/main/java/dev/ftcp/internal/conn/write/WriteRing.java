@@ -56,7 +56,6 @@ final class WriteRing {
   private final int mask;
   private final int chunkShift;
   private final int chunkMask;
-  private final int chunkCount;
   private volatile Chunk[] chunks; // null until the first publish
   private volatile long tail;
   private volatile int used;
@@ -70,14 +69,13 @@ final class WriteRing {
     this.mask = capacity - 1;
     this.chunkShift = Integer.numberOfTrailingZeros(chunkSize);
     this.chunkMask = chunkSize - 1;
-    this.chunkCount = capacity / chunkSize;
   }
 
   /** The table of chunks, allocating it on first use (producers only). */
   private Chunk[] table() {
     Chunk[] t = chunks;
     if (t == null) {
-      Chunk[] fresh = new Chunk[chunkCount];
+      Chunk[] fresh = new Chunk[(mask >>> chunkShift) + 1];
       t = (Chunk[]) TABLE.compareAndExchange(this, null, fresh);
       if (t == null) {
         t = fresh;
