@@ -16,6 +16,7 @@ class ThreadCostsTest {
     ThreadCosts costs = ThreadCosts.now();
     assumeTrue(costs != null, "no /proc/self/task here");
     CountDownLatch measured = new CountDownLatch(1);
+    CountDownLatch worked = new CountDownLatch(1);
     Object[] kept = new Object[1];
     Thread busy = new Thread(() -> {
       for (int i = 0; i < 1000; i++) {
@@ -24,12 +25,11 @@ class ThreadCostsTest {
           sleepQuietly(); // blocks: a voluntary switch
         }
       }
+      worked.countDown();
       awaitQuietly(measured); // alive while measured
     }, "costs-busy-thread-long-name");
     busy.start();
-    while (busy.getState() != Thread.State.WAITING) {
-      Thread.sleep(1);
-    }
+    assertThat(worked.await(20, TimeUnit.SECONDS)).isTrue();
     String note = costs.perOp(1000);
     measured.countDown();
     busy.join();
@@ -39,6 +39,7 @@ class ThreadCostsTest {
     assertThat(note).contains("all threads");
   }
 
+  /** Time itself is what this needs: a sleep is the voluntary switch the test counts. */
   private static void sleepQuietly() {
     try {
       Thread.sleep(1);
