@@ -1,8 +1,6 @@
 package dev.ftcp.internal.conn;
 
 import io.netty.channel.Channel;
-import io.netty.channel.EventLoop;
-import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
 
 /**
@@ -16,12 +14,9 @@ import java.util.function.BooleanSupplier;
  * read that decoded a message. It replaces Netty's {@code IdleStateHandler}, a handler of its
  * own in the pipeline between the decoder and the connection's handler.
  *
- * <p>Event loop only; times by the event loop's ticker (tests move it). A check that fires on
- * a loop the channel has left (a resumed server channel moves loop) hands itself to the
- * channel's loop.
+ * <p>Event loop only ({@link ChannelTimer}); times by the event loop's ticker (tests move it).
  */
-final class IdleWatch implements Runnable {
-  private final Channel ch;
+final class IdleWatch extends ChannelTimer {
   private final long timeoutNanos;
   private final BooleanSupplier readingPaused;
   private final Runnable onIdle;
@@ -29,7 +24,7 @@ final class IdleWatch implements Runnable {
 
   /** {@code onIdle} runs on the event loop when the peer was silent too long. */
   IdleWatch(Channel ch, long timeoutNanos, BooleanSupplier readingPaused, Runnable onIdle) {
-    this.ch = ch;
+    super(ch);
     this.timeoutNanos = timeoutNanos;
     this.readingPaused = readingPaused;
     this.onIdle = onIdle;
@@ -38,7 +33,7 @@ final class IdleWatch implements Runnable {
   /** Starts the watch: the timeout counts from now. */
   void start() {
     lastHeard = now();
-    ch.eventLoop().schedule(this, timeoutNanos, TimeUnit.NANOSECONDS);
+    checkIn(timeoutNanos);
   }
 
   /** A read brought a whole message, or reading resumed after a pause: counts from now. */
@@ -47,15 +42,7 @@ final class IdleWatch implements Runnable {
   }
 
   @Override
-  public void run() {
-    EventLoop loop = ch.eventLoop();
-    if (!loop.inEventLoop()) {
-      loop.execute(this);
-      return;
-    }
-    if (!ch.isOpen()) {
-      return;
-    }
+  void check() {
     long left = lastHeard + timeoutNanos - now();
     if (left <= 0) {
       if (!readingPaused.getAsBoolean()) {
@@ -65,7 +52,7 @@ final class IdleWatch implements Runnable {
       lastHeard = now();
       left = timeoutNanos;
     }
-    loop.schedule(this, left, TimeUnit.NANOSECONDS);
+    checkIn(left);
   }
 
   private long now() {

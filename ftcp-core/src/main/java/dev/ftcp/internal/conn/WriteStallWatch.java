@@ -2,8 +2,6 @@ package dev.ftcp.internal.conn;
 
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelOutboundBuffer;
-import io.netty.channel.EventLoop;
-import java.util.concurrent.TimeUnit;
 
 /**
  * The write timeout of one channel: fails it when data waits in its outbound buffer and the
@@ -18,11 +16,9 @@ import java.util.concurrent.TimeUnit;
  * each write a field test. Netty's {@code IdleStateHandler}, used before, kept a scheduled task
  * per channel for good and put a listener on every write's promise.
  *
- * <p>Event loop only. A check that fires on a loop the channel has left (a resumed server
- * channel moves loop) hands itself to the channel's loop.
+ * <p>Event loop only ({@link ChannelTimer}).
  */
-final class WriteStallWatch implements Runnable {
-  private final Channel ch;
+final class WriteStallWatch extends ChannelTimer {
   private final long timeoutNanos;
   private final Runnable onStall;
   private boolean armed;
@@ -31,7 +27,7 @@ final class WriteStallWatch implements Runnable {
 
   /** {@code onStall} runs on the event loop when the socket took nothing for too long. */
   WriteStallWatch(Channel ch, long timeoutNanos, Runnable onStall) {
-    this.ch = ch;
+    super(ch);
     this.timeoutNanos = timeoutNanos;
     this.onStall = onStall;
   }
@@ -41,19 +37,14 @@ final class WriteStallWatch implements Runnable {
     if (!armed) {
       armed = true;
       look();
-      ch.eventLoop().schedule(this, timeoutNanos, TimeUnit.NANOSECONDS);
+      checkIn(timeoutNanos);
     }
   }
 
   @Override
-  public void run() {
-    EventLoop loop = ch.eventLoop();
-    if (!loop.inEventLoop()) {
-      loop.execute(this);
-      return;
-    }
+  void check() {
     ChannelOutboundBuffer out = ch.unsafe().outboundBuffer();
-    if (!ch.isOpen() || out == null || out.totalPendingWriteBytes() == 0) {
+    if (out == null || out.totalPendingWriteBytes() == 0) {
       armed = false;
       return;
     }
@@ -63,7 +54,7 @@ final class WriteStallWatch implements Runnable {
       return;
     }
     look();
-    loop.schedule(this, timeoutNanos, TimeUnit.NANOSECONDS);
+    checkIn(timeoutNanos);
   }
 
   private void look() {
