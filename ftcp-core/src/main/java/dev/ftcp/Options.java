@@ -559,7 +559,9 @@ public final class Options {
 
     /**
      * When data waits for the socket and the socket takes no byte for this long, the connection
-     * is failed (a client redials).
+     * is failed (a client redials). The check is made once per {@code writeTimeout} while data
+     * waits, so a stall is caught between one and two {@code writeTimeout}s after the socket's
+     * last byte; a quiet connection keeps no timer.
      *
      * @param writeTimeout zero or more; {@link Duration#ZERO} turns it off
      * @return this builder
