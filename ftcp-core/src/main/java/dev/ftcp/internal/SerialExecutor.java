@@ -15,18 +15,10 @@ import org.slf4j.LoggerFactory;
  */
 public final class SerialExecutor implements Executor {
   private static final Logger log = LoggerFactory.getLogger(SerialExecutor.class);
-  private static final VarHandle RUNNING;
-  private static final VarHandle TASKS;
-
-  static {
-    try {
-      MethodHandles.Lookup l = MethodHandles.lookup();
-      RUNNING = l.findVarHandle(SerialExecutor.class, "running", boolean.class);
-      TASKS = l.findVarHandle(SerialExecutor.class, "tasks", ConcurrentLinkedQueue.class);
-    } catch (ReflectiveOperationException e) {
-      throw new ExceptionInInitializerError(e);
-    }
-  }
+  private static final VarHandle RUNNING =
+      VarHandles.field(MethodHandles.lookup(), "running", boolean.class);
+  private static final VarHandle TASKS =
+      VarHandles.field(MethodHandles.lookup(), "tasks", ConcurrentLinkedQueue.class);
 
   private final Executor delegate;
   private volatile ConcurrentLinkedQueue<Runnable> tasks; // made by the first task

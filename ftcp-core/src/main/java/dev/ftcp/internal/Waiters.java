@@ -18,18 +18,10 @@ import java.util.function.BooleanSupplier;
  * until a thread first waits (every connection has some, and most never wait), then a queue.
  */
 public final class Waiters {
-  private static final VarHandle COUNT;
-  private static final VarHandle PARKED;
-
-  static {
-    try {
-      MethodHandles.Lookup l = MethodHandles.lookup();
-      COUNT = l.findVarHandle(Waiters.class, "count", int.class);
-      PARKED = l.findVarHandle(Waiters.class, "parked", ConcurrentLinkedQueue.class);
-    } catch (ReflectiveOperationException e) {
-      throw new ExceptionInInitializerError(e);
-    }
-  }
+  private static final VarHandle COUNT =
+      VarHandles.field(MethodHandles.lookup(), "count", int.class);
+  private static final VarHandle PARKED =
+      VarHandles.field(MethodHandles.lookup(), "parked", ConcurrentLinkedQueue.class);
 
   private volatile int count; // read on every hot-path check
   private volatile ConcurrentLinkedQueue<Thread> parked; // made by the first waiter

@@ -10,6 +10,7 @@ import dev.ftcp.Reader;
 import dev.ftcp.internal.Durations;
 import dev.ftcp.internal.IoGroup;
 import dev.ftcp.internal.SerialExecutor;
+import dev.ftcp.internal.VarHandles;
 import dev.ftcp.internal.conn.read.Inbound;
 import dev.ftcp.internal.conn.request.Requests;
 import dev.ftcp.internal.conn.write.BatchWriter;
@@ -53,26 +54,18 @@ final class RealConn implements Conn {
   private static final String[] STATE_NAMES = {"open", "closing", "closed", "failed"};
 
   private static final CompletableFuture<Void> READY = CompletableFuture.completedFuture(null);
-  private static final VarHandle STATE;
-  private static final VarHandle GROUP_RELEASED;
-  private static final VarHandle CLOSER;
-  private static final VarHandle EVENTS;
-  private static final VarHandle REQUESTS;
-  private static final VarHandle DEADLINES;
-
-  static {
-    try {
-      MethodHandles.Lookup l = MethodHandles.lookup();
-      STATE = l.findVarHandle(RealConn.class, "state", int.class);
-      GROUP_RELEASED = l.findVarHandle(RealConn.class, "groupReleased", boolean.class);
-      CLOSER = l.findVarHandle(RealConn.class, "closer", CloseSequence.class);
-      EVENTS = l.findVarHandle(RealConn.class, "events", SerialExecutor.class);
-      REQUESTS = l.findVarHandle(RealConn.class, "requests", Requests.class);
-      DEADLINES = l.findVarHandle(RealConn.class, "deadlines", IoDeadlines.class);
-    } catch (ReflectiveOperationException e) {
-      throw new ExceptionInInitializerError(e);
-    }
-  }
+  private static final VarHandle STATE =
+      VarHandles.field(MethodHandles.lookup(), "state", int.class);
+  private static final VarHandle GROUP_RELEASED =
+      VarHandles.field(MethodHandles.lookup(), "groupReleased", boolean.class);
+  private static final VarHandle CLOSER =
+      VarHandles.field(MethodHandles.lookup(), "closer", CloseSequence.class);
+  private static final VarHandle EVENTS =
+      VarHandles.field(MethodHandles.lookup(), "events", SerialExecutor.class);
+  private static final VarHandle REQUESTS =
+      VarHandles.field(MethodHandles.lookup(), "requests", Requests.class);
+  private static final VarHandle DEADLINES =
+      VarHandles.field(MethodHandles.lookup(), "deadlines", IoDeadlines.class);
 
   final Options options;
   private final boolean client;

@@ -3,6 +3,7 @@ package dev.ftcp.internal.conn.read;
 import dev.ftcp.Message;
 import dev.ftcp.Reader;
 import dev.ftcp.internal.IoGroup;
+import dev.ftcp.internal.VarHandles;
 import dev.ftcp.internal.codec.FrameCodec;
 import dev.ftcp.internal.conn.request.Requests;
 import dev.ftcp.internal.conn.write.BatchWriter;
@@ -22,18 +23,10 @@ import java.lang.invoke.VarHandle;
  * the asynchronous replies and reads it completed.
  */
 public final class Inbound {
-  private static final VarHandle MESSAGES_IN;
-  private static final VarHandle BYTES_IN;
-
-  static {
-    try {
-      MethodHandles.Lookup l = MethodHandles.lookup();
-      MESSAGES_IN = l.findVarHandle(Inbound.class, "messagesIn", long.class);
-      BYTES_IN = l.findVarHandle(Inbound.class, "bytesIn", long.class);
-    } catch (ReflectiveOperationException e) {
-      throw new ExceptionInInitializerError(e);
-    }
-  }
+  private static final VarHandle MESSAGES_IN =
+      VarHandles.field(MethodHandles.lookup(), "messagesIn", long.class);
+  private static final VarHandle BYTES_IN =
+      VarHandles.field(MethodHandles.lookup(), "bytesIn", long.class);
 
   /**
    * Messages of one read batch after which what was answered so far is handed over and sent:

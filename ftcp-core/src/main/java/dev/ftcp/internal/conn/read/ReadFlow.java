@@ -1,5 +1,6 @@
 package dev.ftcp.internal.conn.read;
 
+import dev.ftcp.internal.VarHandles;
 import io.netty.channel.Channel;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
@@ -15,16 +16,8 @@ import java.lang.invoke.VarHandle;
  * paused); the rest on the event loop. Cost: nothing per message while reads flow.
  */
 final class ReadFlow {
-  private static final VarHandle RESUME_SCHEDULED;
-
-  static {
-    try {
-      RESUME_SCHEDULED = MethodHandles.lookup()
-          .findVarHandle(ReadFlow.class, "resumeScheduled", boolean.class);
-    } catch (ReflectiveOperationException e) {
-      throw new ExceptionInInitializerError(e);
-    }
-  }
+  private static final VarHandle RESUME_SCHEDULED =
+      VarHandles.field(MethodHandles.lookup(), "resumeScheduled", boolean.class);
 
   private final ReadHost host;
   private final Readers readers;

@@ -5,6 +5,7 @@ import dev.ftcp.FtcpTimeoutException;
 import dev.ftcp.Message;
 import dev.ftcp.Reader;
 import dev.ftcp.internal.IoGroup;
+import dev.ftcp.internal.VarHandles;
 import dev.ftcp.internal.Waiters;
 import dev.ftcp.internal.time.Deadlines;
 import java.io.IOException;
@@ -27,22 +28,14 @@ import org.jctools.queues.atomic.SpscUnboundedAtomicArrayQueue;
  */
 final class RealReader implements Reader {
   private static final int CHUNK = 128;
-  private static final VarHandle OFFERED;
-  private static final VarHandle TAKEN;
-  private static final VarHandle TAKE_LOCK;
-  private static final VarHandle WAITING;
-
-  static {
-    try {
-      MethodHandles.Lookup l = MethodHandles.lookup();
-      OFFERED = l.findVarHandle(RealReader.class, "offered", long.class);
-      TAKEN = l.findVarHandle(RealReader.class, "taken", long.class);
-      TAKE_LOCK = l.findVarHandle(RealReader.class, "takeLock", ReentrantLock.class);
-      WAITING = l.findVarHandle(RealReader.class, "waiting", Waiters.class);
-    } catch (ReflectiveOperationException e) {
-      throw new ExceptionInInitializerError(e);
-    }
-  }
+  private static final VarHandle OFFERED =
+      VarHandles.field(MethodHandles.lookup(), "offered", long.class);
+  private static final VarHandle TAKEN =
+      VarHandles.field(MethodHandles.lookup(), "taken", long.class);
+  private static final VarHandle TAKE_LOCK =
+      VarHandles.field(MethodHandles.lookup(), "takeLock", ReentrantLock.class);
+  private static final VarHandle WAITING =
+      VarHandles.field(MethodHandles.lookup(), "waiting", Waiters.class);
 
   private final Inbound owner;
   private final ReadHost conn;

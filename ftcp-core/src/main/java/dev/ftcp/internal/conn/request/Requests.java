@@ -4,6 +4,7 @@ import dev.ftcp.ConnectionClosedException;
 import dev.ftcp.FtcpTimeoutException;
 import dev.ftcp.Message;
 import dev.ftcp.internal.IoGroup;
+import dev.ftcp.internal.VarHandles;
 import dev.ftcp.internal.conn.write.WriteHost;
 import dev.ftcp.internal.conn.write.WriteQueue;
 import dev.ftcp.internal.time.Clock;
@@ -36,20 +37,12 @@ import java.util.concurrent.TimeoutException;
  * accesses under one uncontended lock; see {@link PendingRequests}.
  */
 public final class Requests {
-  private static final VarHandle SWEEP_AT;
-  private static final VarHandle SWEEPS_ARMED;
-  private static final VarHandle TIMED_OUT;
-
-  static {
-    try {
-      MethodHandles.Lookup l = MethodHandles.lookup();
-      SWEEP_AT = l.findVarHandle(Requests.class, "sweepAt", long.class);
-      SWEEPS_ARMED = l.findVarHandle(Requests.class, "sweepsArmed", int.class);
-      TIMED_OUT = l.findVarHandle(Requests.class, "timedOut", TimedOutIds.class);
-    } catch (ReflectiveOperationException e) {
-      throw new ExceptionInInitializerError(e);
-    }
-  }
+  private static final VarHandle SWEEP_AT =
+      VarHandles.field(MethodHandles.lookup(), "sweepAt", long.class);
+  private static final VarHandle SWEEPS_ARMED =
+      VarHandles.field(MethodHandles.lookup(), "sweepsArmed", int.class);
+  private static final VarHandle TIMED_OUT =
+      VarHandles.field(MethodHandles.lookup(), "timedOut", TimedOutIds.class);
 
   /** Timed-out request IDs remembered so that their late replies are recognized. */
   static final int TIMED_OUT_MEMORY = 4096;

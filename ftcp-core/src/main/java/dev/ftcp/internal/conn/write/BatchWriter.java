@@ -1,6 +1,7 @@
 package dev.ftcp.internal.conn.write;
 
 import dev.ftcp.Message;
+import dev.ftcp.internal.VarHandles;
 import dev.ftcp.internal.codec.FrameCodec;
 import dev.ftcp.internal.tls.TlsHandlers;
 import io.netty.buffer.ByteBuf;
@@ -37,18 +38,10 @@ public final class BatchWriter implements Runnable {
    */
   static final int TLS_BATCH_BYTES = TlsHandlers.RECORD_WRITE_BYTES;
   static final int BATCH_MESSAGES = 1024;
-  private static final VarHandle DRAIN_SCHEDULED;
-  private static final VarHandle DISCARDED;
-
-  static {
-    try {
-      MethodHandles.Lookup l = MethodHandles.lookup();
-      DRAIN_SCHEDULED = l.findVarHandle(BatchWriter.class, "drainScheduled", boolean.class);
-      DISCARDED = l.findVarHandle(BatchWriter.class, "discarded", long.class);
-    } catch (ReflectiveOperationException e) {
-      throw new ExceptionInInitializerError(e);
-    }
-  }
+  private static final VarHandle DRAIN_SCHEDULED =
+      VarHandles.field(MethodHandles.lookup(), "drainScheduled", boolean.class);
+  private static final VarHandle DISCARDED =
+      VarHandles.field(MethodHandles.lookup(), "discarded", long.class);
 
   private final WriteRing ring;
   private final WriteHost host;

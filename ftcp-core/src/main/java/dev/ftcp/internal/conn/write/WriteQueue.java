@@ -4,6 +4,7 @@ import dev.ftcp.FtcpTimeoutException;
 import dev.ftcp.Message;
 import dev.ftcp.Options;
 import dev.ftcp.internal.IoGroup;
+import dev.ftcp.internal.VarHandles;
 import dev.ftcp.internal.codec.FrameCodec;
 import java.io.IOException;
 import java.util.Objects;
@@ -21,15 +22,8 @@ import java.lang.invoke.VarHandle;
  * (one compare-and-set), a slot store and, at most once per drain, one task for the event loop.
  */
 public final class WriteQueue {
-  private static final VarHandle SEQ;
-
-  static {
-    try {
-      SEQ = MethodHandles.lookup().findVarHandle(WriteQueue.class, "seq", long.class);
-    } catch (ReflectiveOperationException e) {
-      throw new ExceptionInInitializerError(e);
-    }
-  }
+  private static final VarHandle SEQ =
+      VarHandles.field(MethodHandles.lookup(), "seq", long.class);
 
   private final Options options;
   private final WriteHost host;

@@ -1,6 +1,7 @@
 package dev.ftcp.internal.conn.write;
 
 import dev.ftcp.Message;
+import dev.ftcp.internal.VarHandles;
 import dev.ftcp.internal.Waiters;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
@@ -22,22 +23,15 @@ import java.lang.invoke.VarHandle;
 final class WriteRing {
   private static final VarHandle SLOTS = MethodHandles.arrayElementVarHandle(Message[].class);
   private static final VarHandle CHUNKS = MethodHandles.arrayElementVarHandle(Chunk[].class);
-  private static final VarHandle TABLE;
-  private static final VarHandle TAIL;
-  private static final VarHandle USED;
-  private static final VarHandle WAITERS;
+  private static final VarHandle TABLE =
+      VarHandles.field(MethodHandles.lookup(), "chunks", Chunk[].class);
+  private static final VarHandle TAIL =
+      VarHandles.field(MethodHandles.lookup(), "tail", long.class);
+  private static final VarHandle USED =
+      VarHandles.field(MethodHandles.lookup(), "used", int.class);
+  private static final VarHandle WAITERS =
+      VarHandles.field(MethodHandles.lookup(), "blockedWriters", Waiters.class);
 
-  static {
-    try {
-      MethodHandles.Lookup l = MethodHandles.lookup();
-      TABLE = l.findVarHandle(WriteRing.class, "chunks", Chunk[].class);
-      TAIL = l.findVarHandle(WriteRing.class, "tail", long.class);
-      USED = l.findVarHandle(WriteRing.class, "used", int.class);
-      WAITERS = l.findVarHandle(WriteRing.class, "blockedWriters", Waiters.class);
-    } catch (ReflectiveOperationException e) {
-      throw new ExceptionInInitializerError(e);
-    }
-  }
   /** Slots are allocated this many at a time, when first needed: idle connections stay small. */
   private static final int CHUNK = 32;
 
